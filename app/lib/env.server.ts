@@ -1,0 +1,101 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable the app reads, validated once at start.
+ * A bad value stops the process with a message that names the variable.
+ */
+const postgresUrl = z
+  .string()
+  .url("must be a URL such as postgresql://user@host:5432/db")
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), "must start with postgresql:// or postgres://");
+
+const httpUrl = z
+  .string()
+  .url("must be a URL such as http://127.0.0.1:7700")
+  .refine((v) => /^https?:\/\//.test(v), "must start with http:// or https://");
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce
+      .number({ invalid_type_error: "must be a port number" })
+      .int("must be a whole number")
+      .min(1, "must be between 1 and 65535")
+      .max(65535, "must be between 1 and 65535")
+      .default(3000),
+    DATABASE_URL: postgresUrl.optional(),
+    MEILI_HOST: httpUrl.optional(),
+    MEILI_MASTER_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+    /** Prefix of every Meilisearch index name, so several apps or test files can share one server. */
+    MEILI_INDEX_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]*$/, "may contain only a–z, 0–9, _ and -")
+      .default(""),
+    /** Secure flag of the session cookie; defaults to on in production. `npm start` on plain http sets it off. */
+    COOKIE_SECURE: z.enum(["on", "off"], { message: "must be on or off" }).optional(),
+    SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    /** Public origin used in e-mails and redirects, e.g. https://techex.example.vn */
+    APP_URL: httpUrl.optional(),
+    DEMO_DATA: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
+    DATA_DIR: z.string().min(1).default(".data"),
+    UPLOAD_DIR: z.string().min(1).optional(),
+    SMTP_URL: z
+      .string()
+      .refine((v) => /^smtps?:\/\//.test(v), "must start with smtp:// or smtps://")
+      .optional(),
+    MAIL_FROM: z.string().min(3).default("Techex <no-reply@techex.local>"),
+    STRIPE_SECRET_KEY: z
+      .string()
+      .refine((v) => /^(sk|rk)_(test|live)_/.test(v), "must be a Stripe secret key (sk_test_… or sk_live_…)")
+      .optional(),
+    STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .refine((v) => v.startsWith("whsec_"), "must start with whsec_")
+      .optional(),
+    /** Queries slower than this are logged with their model and action. */
+    SLOW_QUERY_MS: z.coerce.number().int().min(0).default(250),
+    /** Run the graphile-worker runner inside the web process (off to run it separately). */
+    WORKER: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
+    /** How many proxies in front of the app to trust for the client's IP (X-Forwarded-For). */
+    TRUST_PROXY: z.coerce.number({ invalid_type_error: "must be a number of proxy hops" }).int().min(0).max(10).default(0),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required in production" });
+    }
+    if (env.NODE_ENV === "production" && !env.DATABASE_URL) {
+      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required in production" });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Parses a set of variables; empty strings count as unset. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,70 @@
+import { prisma } from "~/lib/db.server.ts";
+import { recordAudit } from "~/modules/audit/audit.server.ts";
+import { hashPassword, verifyPassword } from "./password.server.ts";
+import type { LoginInput, SignupInput } from "./schema.ts";
+
+export type SignUpResult = { ok: true; userId: string } | { ok: false; reason: "email-taken" };
+
+/** Creates a user with the "member" role. */
+export async function signUp(
+  input: Pick<SignupInput, "name" | "email" | "password">,
+  meta: { ipAddress?: string; locale?: string } = {},
+): Promise<SignUpResult> {
+  const existing = await prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
+  if (existing) return { ok: false, reason: "email-taken" };
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const user = await prisma.$transaction(async (tx) => {
+      const created = await tx.user.create({
+        data: {
+          email: input.email,
+          name: input.name,
+          passwordHash,
+          locale: meta.locale === "en" ? "en" : "vi",
+          roles: { create: { role: { connect: { name: "member" } } } },
+        },
+        select: { id: true },
+      });
+      await recordAudit(
+        { actorId: created.id, action: "auth.signup", entityType: "User", entityId: created.id, ipAddress: meta.ipAddress },
+        tx,
+      );
+      return created;
+    });
+    return { ok: true, userId: user.id };
+  } catch (error) {
+    // Two sign-ups racing for one address: the unique index decides.
+    if ((error as { code?: string }).code === "P2002") return { ok: false, reason: "email-taken" };
+    throw error;
+  }
+}
+
+/** The user's id when the e-mail and password match an enabled account; null otherwise, in the same time. */
+export async function logIn(input: Pick<LoginInput, "email" | "password">, meta: { ipAddress?: string } = {}) {
+  const user = await prisma.user.findUnique({
+    where: { email: input.email },
+    select: { id: true, passwordHash: true, disabledAt: true },
+  });
+  const ok = await verifyPassword(user?.passwordHash ?? null, input.password);
+  if (!user || !ok || user.disabledAt) return null;
+  await prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+  await recordAudit({ actorId: user.id, action: "auth.login", entityType: "User", entityId: user.id, ipAddress: meta.ipAddress });
+  return user.id;
+}
+
+export async function getUserSummary(userId: string) {
+  return prisma.user.findUnique({
+    where: { id: userId },
+    select: {
+      id: true,
+      name: true,
+      email: true,
+      locale: true,
+      roles: { select: { role: { select: { name: true } } } },
+      memberships: {
+        select: { role: true, organisation: { select: { id: true, name: true, kind: true } } },
+        orderBy: { createdAt: "asc" },
+      },
+    },
+  });
+}

@@ -1,0 +1,19 @@
+import { Honeypot, SpamError } from "remix-utils/honeypot/server";
+import { sessionSecret } from "./session.server.ts";
+import { singleton } from "~/lib/singleton.server.ts";
+
+/** A hidden field bots fill in, plus an encrypted timestamp (remix-utils). */
+export function honeypot() {
+  return singleton("honeypot", () => new Honeypot({ encryptionSeed: sessionSecret() }));
+}
+
+/** True when the submission looks like a bot's. */
+export async function isSpam(formData: FormData): Promise<boolean> {
+  try {
+    await honeypot().check(formData);
+    return false;
+  } catch (error) {
+    if (error instanceof SpamError) return true;
+    throw error;
+  }
+}

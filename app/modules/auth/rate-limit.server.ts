@@ -1,0 +1,46 @@
+import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
+import { prisma } from "~/lib/db.server.ts";
+import { singleton } from "~/lib/singleton.server.ts";
+
+/**
+ * Per-IP limits kept in PostgreSQL, so every app instance shares them
+ * (rate-limiter-flexible's Prisma store; expired rows are pruned by a nightly job).
+ */
+export const LIMITS = {
+  signup: { points: 5, duration: 60 * 60 },
+  login: { points: 10, duration: 15 * 60 },
+  inquiry: { points: 20, duration: 60 * 60 },
+} as const;
+export type LimitName = keyof typeof LIMITS;
+
+function limiter(name: LimitName) {
+  return singleton(`rate-limit:${name}`, () => {
+    return new RateLimiterPrisma({
+      storeClient: prisma,
+      tableName: "rateLimiterFlexible",
+      keyPrefix: name,
+      clearExpiredByTimeout: false,
+      ...LIMITS[name],
+    });
+  });
+}
+
+export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/** Counts one attempt for `key` (an IP address) and says whether it is within the limit. */
+export async function consumeRateLimit(name: LimitName, key: string): Promise<RateLimitResult> {
+  try {
+    await limiter(name).consume(key);
+    return { allowed: true };
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) {
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+    }
+    throw rejection;
+  }
+}
+
+export async function pruneRateLimits(now = new Date()): Promise<number> {
+  const { count } = await prisma.rateLimiterFlexible.deleteMany({ where: { expire: { lte: now } } });
+  return count;
+}

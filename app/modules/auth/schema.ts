@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+/**
+ * Form schemas shared by the browser (instant feedback through conform) and the
+ * server (the truth). Messages are i18n keys, translated where they are shown.
+ */
+export const emailField = z
+  .string({ required_error: "errors.required" })
+  .trim()
+  .min(1, "errors.required")
+  .max(254, "errors.tooLong")
+  .email("errors.email")
+  .transform((v) => v.toLowerCase());
+
+export const passwordField = z
+  .string({ required_error: "errors.required" })
+  .min(10, "errors.passwordTooShort")
+  .max(128, "errors.tooLong")
+  .refine((v) => /\p{L}/u.test(v) && /\d/.test(v), "errors.passwordWeak");
+
+export const redirectToField = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.startsWith("/") && !v.startsWith("//") ? v : undefined));
+
+export const signupSchema = z
+  .object({
+    name: z.string({ required_error: "errors.required" }).trim().min(2, "errors.nameTooShort").max(100, "errors.tooLong"),
+    email: emailField,
+    password: passwordField,
+    confirmPassword: z.string({ required_error: "errors.required" }),
+    redirectTo: redirectToField,
+  })
+  .refine((v) => v.password === v.confirmPassword, {
+    path: ["confirmPassword"],
+    message: "errors.passwordsDiffer",
+  });
+
+export const loginSchema = z.object({
+  email: emailField,
+  password: z.string({ required_error: "errors.required" }).min(1, "errors.required").max(128, "errors.tooLong"),
+  redirectTo: redirectToField,
+});
+
+export type SignupInput = z.infer<typeof signupSchema>;
+export type LoginInput = z.infer<typeof loginSchema>;

@@ -1,0 +1,25 @@
+import type { TaskList } from "graphile-worker";
+import { logger } from "~/lib/logger.server.ts";
+import { pruneRateLimits } from "~/modules/auth/rate-limit.server.ts";
+import { pruneExpiredSessions } from "~/modules/auth/session.server.ts";
+
+/**
+ * Every background job, by name (graphile-worker). Later features add theirs here:
+ * the search outbox, matching, alerts, e-mail, expiry.
+ */
+export const taskList: TaskList = {
+  "auth:prune-sessions": async () => {
+    const removed = await pruneExpiredSessions();
+    logger.info("pruned expired sessions", { removed });
+  },
+  "auth:prune-rate-limits": async () => {
+    const removed = await pruneRateLimits();
+    logger.info("pruned rate-limit windows", { removed });
+  },
+};
+
+/** Cron schedule (crontab syntax, UTC) for the recurring passes. */
+export const crontab = [
+  "15 3 * * * auth:prune-sessions ?max=3",
+  "*/30 * * * * auth:prune-rate-limits ?max=3",
+].join("\n");

@@ -1,0 +1,105 @@
+import { prisma } from "~/lib/db.server.ts";
+
+/**
+ * Read-only views of published listings for the public pages. A listing is public
+ * when it is PUBLISHED and not past its expiry.
+ */
+export function publicListingWhere(now = new Date()) {
+  return { status: "PUBLISHED" as const, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
+}
+
+const cardSelect = {
+  id: true,
+  type: true,
+  title: true,
+  summary: true,
+  language: true,
+  publishedAt: true,
+  featuredUntil: true,
+  trl: true,
+  condition: true,
+  organisation: { select: { id: true, name: true } },
+  province: { select: { shortNameVi: true, nameEn: true } },
+  sectors: { select: { sector: { select: { code: true, labelVi: true, labelEn: true } } }, take: 3 },
+} as const;
+
+export async function getHomePage() {
+  const now = new Date();
+  const where = publicListingWhere(now);
+  const [latest, featured, byType, organisations, sectorCounts, topSectors] = await Promise.all([
+    prisma.listing.findMany({ where, orderBy: { publishedAt: "desc" }, take: 9, select: cardSelect }),
+    prisma.listing.findMany({
+      where: { ...where, featuredUntil: { gt: now } },
+      orderBy: { featuredUntil: "desc" },
+      take: 3,
+      select: cardSelect,
+    }),
+    prisma.listing.groupBy({ by: ["type"], where, _count: { _all: true } }),
+    prisma.organisation.count(),
+    prisma.$queryRaw<{ code: string; count: bigint }[]>`
+      SELECT s."parentCode" AS code, count(DISTINCT l.id) AS count
+      FROM "ListingSector" ls
+      JOIN "Sector" s ON s.code = ls."sectorCode"
+      JOIN "Listing" l ON l.id = ls."listingId"
+      WHERE l.status = 'PUBLISHED' AND (l."expiresAt" IS NULL OR l."expiresAt" > ${now})
+      GROUP BY s."parentCode"`,
+    prisma.sector.findMany({ where: { level: 1 }, orderBy: { position: "asc" }, select: { code: true, labelVi: true, labelEn: true } }),
+  ]);
+  const countBySector = new Map(sectorCounts.map((r) => [r.code, Number(r.count)]));
+  const countByType = Object.fromEntries(byType.map((r) => [r.type, r._count._all])) as Record<string, number>;
+  return {
+    latest,
+    featured,
+    counts: {
+      TECHNOLOGY_OFFER: countByType.TECHNOLOGY_OFFER ?? 0,
+      EQUIPMENT_OFFER: countByType.EQUIPMENT_OFFER ?? 0,
+      TECHNOLOGY_REQUEST: countByType.TECHNOLOGY_REQUEST ?? 0,
+      organisations,
+    },
+    sectors: topSectors.map((s) => ({ ...s, count: countBySector.get(s.code) ?? 0 })),
+  };
+}
+
+/** One public listing with what its page shows (never the confidential details). */
+export async function getPublicListing(id: string) {
+  return prisma.listing.findFirst({
+    where: { id, ...publicListingWhere() },
+    select: {
+      id: true,
+      type: true,
+      title: true,
+      summary: true,
+      description: true,
+      advantages: true,
+      applications: true,
+      keywords: true,
+      language: true,
+      countryCode: true,
+      priceType: true,
+      priceMin: true,
+      priceMax: true,
+      currency: true,
+      transferModes: true,
+      trl: true,
+      ipStatus: true,
+      ipNumbers: true,
+      condition: true,
+      manufacturer: true,
+      model: true,
+      manufactureYear: true,
+      quantity: true,
+      problemStatement: true,
+      minTrl: true,
+      budgetMin: true,
+      budgetMax: true,
+      budgetCurrency: true,
+      deadline: true,
+      publishedAt: true,
+      viewCount: true,
+      featuredUntil: true,
+      organisation: { select: { id: true, name: true, kind: true } },
+      province: { select: { shortNameVi: true, nameEn: true } },
+      sectors: { select: { sector: { select: { code: true, labelVi: true, labelEn: true } } } },
+    },
+  });
+}

@@ -1,0 +1,152 @@
+import type { MembershipRole } from "~/generated/prisma/client.ts";
+import { prisma } from "~/lib/db.server.ts";
+import { forbidden, notFound } from "~/lib/http.server.ts";
+import { recordAudit } from "~/modules/audit/audit.server.ts";
+import { holds, type Actor } from "~/modules/auth/permissions.ts";
+import type { OrganisationInput } from "./schema.ts";
+
+/** Creates an organisation with the actor as its OWNER. */
+export async function createOrganisation(actor: Actor, input: OrganisationInput, meta: { ipAddress?: string } = {}) {
+  if (!holds(actor, "organisation:create:own")) throw forbidden();
+  return prisma.$transaction(async (tx) => {
+    const organisation = await tx.organisation.create({
+      data: {
+        name: input.name,
+        kind: input.kind,
+        description: input.description ?? "",
+        website: input.website ?? null,
+        email: input.email ?? null,
+        phone: input.phone ?? null,
+        provinceCode: input.provinceCode ?? null,
+        taxCode: input.taxCode ?? null,
+        memberships: { create: { userId: actor.id, role: "OWNER" } },
+      },
+      select: { id: true, name: true },
+    });
+    await recordAudit(
+      { actorId: actor.id, action: "organisation.create", entityType: "Organisation", entityId: organisation.id, data: { name: input.name, kind: input.kind }, ipAddress: meta.ipAddress },
+      tx,
+    );
+    return organisation;
+  });
+}
+
+export async function listMyOrganisations(userId: string) {
+  return prisma.membership.findMany({
+    where: { userId },
+    orderBy: { createdAt: "asc" },
+    select: {
+      role: true,
+      organisation: {
+        select: {
+          id: true,
+          name: true,
+          kind: true,
+          province: { select: { shortNameVi: true, nameEn: true } },
+          _count: { select: { memberships: true, listings: true } },
+        },
+      },
+    },
+  });
+}
+
+/** The public profile: what a visitor may see. */
+export async function getOrganisationProfile(id: string) {
+  return prisma.organisation.findUnique({
+    where: { id },
+    select: {
+      id: true,
+      name: true,
+      kind: true,
+      description: true,
+      website: true,
+      countryCode: true,
+      verifiedAt: true,
+      createdAt: true,
+      province: { select: { code: true, shortNameVi: true, nameEn: true } },
+      listings: {
+        where: { status: "PUBLISHED" },
+        orderBy: { publishedAt: "desc" },
+        take: 50,
+        select: { id: true, type: true, title: true, summary: true, language: true, publishedAt: true },
+      },
+    },
+  });
+}
+
+function mayManageMembers(actor: Actor, organisationId: string) {
+  return actor.ownedOrganisationIds.includes(organisationId) || holds(actor, "membership:manage:any");
+}
+
+/** Members of an organisation, for its OWNERs (and admins). */
+export async function listMembers(actor: Actor, organisationId: string) {
+  const organisation = await prisma.organisation.findUnique({ where: { id: organisationId }, select: { id: true, name: true, kind: true } });
+  if (!organisation) throw notFound();
+  if (!mayManageMembers(actor, organisationId) && !actor.organisationIds.includes(organisationId)) throw forbidden();
+  const members = await prisma.membership.findMany({
+    where: { organisationId },
+    orderBy: [{ role: "asc" }, { createdAt: "asc" }],
+    select: { id: true, role: true, createdAt: true, user: { select: { id: true, name: true, email: true } } },
+  });
+  return { organisation, members, canManage: mayManageMembers(actor, organisationId) };
+}
+
+export type MemberChangeResult =
+  | { ok: true }
+  | { ok: false; field: "email" | "membershipId"; error: "errors.noSuchUser" | "errors.alreadyMember" | "errors.lastOwner" };
+
+export async function addMember(actor: Actor, organisationId: string, input: { email: string; role: MembershipRole }): Promise<MemberChangeResult> {
+  if (!mayManageMembers(actor, organisationId)) throw forbidden();
+  const user = await prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
+  if (!user) return { ok: false, field: "email", error: "errors.noSuchUser" };
+  const existing = await prisma.membership.findUnique({
+    where: { userId_organisationId: { userId: user.id, organisationId } },
+    select: { id: true },
+  });
+  if (existing) return { ok: false, field: "email", error: "errors.alreadyMember" };
+  await prisma.$transaction(async (tx) => {
+    const membership = await tx.membership.create({
+      data: { userId: user.id, organisationId, role: input.role, invitedById: actor.id },
+      select: { id: true },
+    });
+    await recordAudit(
+      { actorId: actor.id, action: "membership.add", entityType: "Membership", entityId: membership.id, data: { organisationId, userId: user.id, role: input.role } },
+      tx,
+    );
+  });
+  return { ok: true };
+}
+
+/** Changes or removes a membership; an organisation always keeps at least one OWNER. */
+export async function updateMembership(
+  actor: Actor,
+  organisationId: string,
+  membershipId: string,
+  change: { role: MembershipRole } | { remove: true },
+): Promise<MemberChangeResult> {
+  if (!mayManageMembers(actor, organisationId)) throw forbidden();
+  return prisma.$transaction(async (tx) => {
+    // Lock the organisation's memberships so two owners cannot demote each other at once.
+    await tx.$queryRaw`SELECT id FROM "Membership" WHERE "organisationId" = ${organisationId} FOR UPDATE`;
+    const membership = await tx.membership.findFirst({ where: { id: membershipId, organisationId }, select: { id: true, role: true, userId: true } });
+    if (!membership) throw notFound();
+    const losesOwner = membership.role === "OWNER" && ("remove" in change || change.role !== "OWNER");
+    if (losesOwner) {
+      const owners = await tx.membership.count({ where: { organisationId, role: "OWNER" } });
+      if (owners <= 1) return { ok: false as const, field: "membershipId" as const, error: "errors.lastOwner" as const };
+    }
+    if ("remove" in change) await tx.membership.delete({ where: { id: membership.id } });
+    else await tx.membership.update({ where: { id: membership.id }, data: { role: change.role } });
+    await recordAudit(
+      {
+        actorId: actor.id,
+        action: "remove" in change ? "membership.remove" : "membership.role",
+        entityType: "Membership",
+        entityId: membership.id,
+        data: { organisationId, userId: membership.userId, ...("role" in change ? { role: change.role } : {}) },
+      },
+      tx,
+    );
+    return { ok: true as const };
+  });
+}

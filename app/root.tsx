@@ -1,0 +1,148 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useLocation, useRouteLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { useChangeLanguage } from "remix-i18next/react";
+import { HoneypotProvider } from "remix-utils/honeypot/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { getUserId } from "~/modules/auth/session.server.ts";
+import { getUserSummary } from "~/modules/auth/accounts.server.ts";
+import { honeypot } from "~/modules/auth/honeypot.server.ts";
+import { getLocale } from "~/modules/i18n/i18n.server.ts";
+import stylesheet from "~/styles/app.css";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Techex" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const locale = await getLocale(request);
+  const userId = await getUserId(request);
+  const user = userId ? await getUserSummary(userId) : null;
+  return json({
+    locale,
+    user: user && {
+      id: user.id,
+      name: user.name,
+      roles: user.roles.map((r) => r.role.name),
+    },
+    honeypotInputProps: await honeypot().getInputProps(),
+  });
+}
+
+export function useOptionalUser() {
+  return useRouteLoaderData<typeof loader>("root")?.user ?? null;
+}
+
+function LanguageSwitcher({ locale }: { locale: string }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const other = locale === "vi" ? "en" : "vi";
+  return (
+    <Form method="post" action="/locale" className="lang-switch">
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      <button type="submit" name="locale" value={other} lang={other} className="link-button">
+        {t(`language.${other}`)}
+      </button>
+    </Form>
+  );
+}
+
+function Header({ locale }: { locale: string }) {
+  const { t } = useTranslation();
+  const user = useOptionalUser();
+  return (
+    <header className="site-header">
+      <div className="container site-header__inner">
+        <Link to="/" className="brand" aria-label={t("nav.home")}>
+          <span className="brand__mark" aria-hidden="true">T</span>
+          <span className="brand__text">
+            <strong>Techex</strong>
+            <small>{t("brand.tagline")}</small>
+          </span>
+        </Link>
+        <nav aria-label={t("nav.main")} className="site-nav">
+          <NavLink to="/" end>
+            {t("nav.home")}
+          </NavLink>
+          {user ? (
+            <>
+              <NavLink to="/dashboard">{t("nav.dashboard")}</NavLink>
+              {user.roles.includes("admin") ? <NavLink to="/admin/users">{t("nav.admin")}</NavLink> : null}
+              <Form method="post" action="/logout">
+                <button type="submit" className="link-button">
+                  {t("nav.logout")}
+                </button>
+              </Form>
+            </>
+          ) : (
+            <>
+              <NavLink to="/login">{t("nav.login")}</NavLink>
+              <Link to="/signup" className="button button--small">
+                {t("nav.signup")}
+              </Link>
+            </>
+          )}
+          <LanguageSwitcher locale={locale} />
+        </nav>
+      </div>
+    </header>
+  );
+}
+
+function Footer() {
+  const { t } = useTranslation();
+  return (
+    <footer className="site-footer">
+      <div className="container">
+        <p>{t("footer.about")}</p>
+        <p className="muted">{t("footer.copyright", { year: new Date().getFullYear() })}</p>
+      </div>
+    </footer>
+  );
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const locale = data?.locale ?? "vi";
+  const { t } = useTranslation();
+  return (
+    <html lang={locale} dir="ltr">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a href="#main" className="skip-link">
+          {t("nav.skip")}
+        </a>
+        <Header locale={locale} />
+        <main id="main" className="container site-main">
+          {children}
+        </main>
+        <Footer />
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  const { locale, honeypotInputProps } = useLoaderData<typeof loader>();
+  useChangeLanguage(locale);
+  return (
+    <HoneypotProvider {...honeypotInputProps}>
+      <Outlet />
+    </HoneypotProvider>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,66 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireUserId } from "~/modules/auth/session.server.ts";
+import { getUserSummary } from "~/modules/auth/accounts.server.ts";
+import { getLocale } from "~/modules/i18n/i18n.server.ts";
+import { provinceLabel } from "~/modules/listings/labels.ts";
+import { listMyOrganisations } from "~/modules/orgs/organisations.server.ts";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const userId = await requireUserId(request);
+  const [user, organisations, locale] = await Promise.all([getUserSummary(userId), listMyOrganisations(userId), getLocale(request)]);
+  return json({ user, organisations, locale });
+}
+
+export default function DashboardPage() {
+  const { user, organisations, locale } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  return (
+    <>
+      <header className="page-header">
+        <h1>{t("dashboard.title", { name: user?.name })}</h1>
+        <p className="muted">
+          {t("dashboard.roles")}: {user?.roles.map((r) => t(`role.${r.role.name}`)).join(", ")}
+        </p>
+      </header>
+      <section className="section" aria-labelledby="my-orgs">
+        <div className="section__head">
+          <h2 id="my-orgs">{t("dashboard.organisations")}</h2>
+          <Link to="/orgs/new" className="button button--small">
+            {t("dashboard.newOrganisation")}
+          </Link>
+        </div>
+        {organisations.length ? (
+          <ul className="grid grid--orgs">
+            {organisations.map(({ organisation: o, role }) => (
+              <li key={o.id} className="card org-card">
+                <p className="eyebrow">{t(`orgKind.${o.kind}`)}</p>
+                <h3 dir="auto">
+                  <Link to={`/orgs/${o.id}`}>{o.name}</Link>
+                </h3>
+                <p className="muted">
+                  {[provinceLabel(o.province, locale), t("dashboard.memberCount", { count: o._count.memberships }), t("dashboard.listingCount", { count: o._count.listings })]
+                    .filter(Boolean)
+                    .join(" · ")}
+                </p>
+                <p>
+                  <span className="badge">{t(`membershipRole.${role}`)}</span>{" "}
+                  <Link to={`/orgs/${o.id}/members`}>{t("dashboard.members")}</Link>
+                </p>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <div className="empty">
+            <p>{t("dashboard.noOrganisations")}</p>
+            <Link to="/orgs/new" className="button">
+              {t("dashboard.newOrganisation")}
+            </Link>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

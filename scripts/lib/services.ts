@@ -1,0 +1,55 @@
+import path from "node:path";
+import type { Env } from "../../app/lib/env.server.ts";
+import { startEmbeddedMeilisearch } from "./embedded-meilisearch.ts";
+import { startEmbeddedPostgres } from "./embedded-postgres.ts";
+import { portOr } from "./ports.ts";
+
+export interface Services {
+  databaseUrl: string;
+  meiliHost: string;
+  meiliKey?: string;
+  embedded: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The database and search the app will use: the configured ones, or embedded
+ * ones (PGlite, the packaged Meilisearch binary) with their data under DATA_DIR.
+ */
+export async function startServices(env: Env, log: (line: string) => void): Promise<Services> {
+  const dataDir = path.resolve(env.DATA_DIR);
+  const stops: (() => Promise<void>)[] = [];
+  const embedded: string[] = [];
+  try {
+    let databaseUrl = env.DATABASE_URL;
+    if (!databaseUrl) {
+      log("starting embedded PostgreSQL (PGlite) with data in " + path.join(dataDir, "pglite"));
+      const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pglite"), port: await portOr(54329) });
+      stops.push(pg.stop);
+      databaseUrl = pg.url;
+      embedded.push("PostgreSQL (PGlite)");
+    }
+    let meiliHost = env.MEILI_HOST;
+    let meiliKey = env.MEILI_MASTER_KEY;
+    if (!meiliHost) {
+      log("starting embedded Meilisearch with data in " + path.join(dataDir, "meilisearch"));
+      const meili = await startEmbeddedMeilisearch({ dataDir: path.join(dataDir, "meilisearch"), preferredPort: 7700 });
+      stops.push(meili.stop);
+      meiliHost = meili.host;
+      meiliKey = meili.masterKey;
+      embedded.push("Meilisearch 1.21");
+    }
+    return {
+      databaseUrl,
+      meiliHost,
+      meiliKey,
+      embedded,
+      async stop() {
+        for (const stop of stops.reverse()) await stop().catch((e) => log(`stopping a service failed: ${e}`));
+      },
+    };
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Production entry (Dockerfile): migrate, then serve the prebuilt app with the
+ * configured PostgreSQL and Meilisearch. Demo data only when DEMO_DATA=on is set.
+ */
+import type { Server } from "node:http";
+import type { Runner } from "graphile-worker";
+import { EnvError, parseEnv } from "../app/lib/env.server.ts";
+import { setupDatabase } from "./lib/setup-database.ts";
+
+const log = (line: string) => console.log(`[techex] ${line}`);
+
+async function main() {
+  let env;
+  try {
+    env = parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(`[techex] ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (!env.DATABASE_URL || !env.MEILI_HOST) {
+    console.error("[techex] serve needs DATABASE_URL and MEILI_HOST; use `npm start` for embedded services");
+    process.exit(1);
+  }
+  await setupDatabase(env.DATABASE_URL, log);
+  if (process.env.DEMO_DATA === "on") {
+    const { loadDemoDataIfEmpty } = await import("../prisma/seed/demo.ts");
+    log(`demo data: ${await loadDemoDataIfEmpty(log)}`);
+  }
+  const { startAppServer } = await import("./lib/app-server.ts");
+  const server: Server = await startAppServer({ port: env.PORT, trustProxy: env.TRUST_PROXY });
+  let runner: Runner | undefined;
+  if (env.WORKER === "on") {
+    const { startWorker } = await import("./lib/worker.ts");
+    runner = await startWorker(env.DATABASE_URL);
+  }
+  log(`listening on port ${env.PORT}`);
+  const stop = async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    await runner?.stop().catch(() => {});
+    const { disconnectDb } = await import("../app/lib/db.server.ts");
+    await disconnectDb();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
+}
+
+main().catch((error) => {
+  console.error(`[techex] serve failed: ${error instanceof Error ? error.stack : error}`);
+  process.exit(1);
+});

@@ -1,0 +1,123 @@
+/**
+ * `npm start` (and `npm run dev` with --dev): runs the whole exchange on one
+ * machine with no configuration. Embedded PostgreSQL and Meilisearch unless
+ * DATABASE_URL / MEILI_HOST say otherwise, migrations, demo data into an empty
+ * database, a production build, the web server and the job worker. Ctrl-C stops
+ * everything it started.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import type { Server } from "node:http";
+import type { Runner } from "graphile-worker";
+import { EnvError, parseEnv, type Env } from "../app/lib/env.server.ts";
+import { ROOT, setupDatabase } from "./lib/setup-database.ts";
+import { startServices, type Services } from "./lib/services.ts";
+
+const dev = process.argv.includes("--dev");
+const log = (line: string) => console.log(`[techex] ${line}`);
+
+function readEnv(): Env {
+  try {
+    return parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(`[techex] ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+function runToEnd(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: "inherit", env: process.env });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} exited with code ${code}`))));
+    child.on("error", reject);
+  });
+}
+
+async function waitForBuild(since: number) {
+  const buildFile = path.join(ROOT, "build", "index.js");
+  for (;;) {
+    if (existsSync(buildFile) && statSync(buildFile).mtimeMs >= since) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function main() {
+  const env = readEnv();
+  let services: Services | undefined;
+  let server: Server | undefined;
+  let runner: Runner | undefined;
+  let devCompiler: ChildProcess | undefined;
+  let stopping = false;
+
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping…`);
+    devCompiler?.kill("SIGTERM");
+    if (server) await new Promise<void>((r) => server!.close(() => r()));
+    await runner?.stop().catch(() => {});
+    const { disconnectDb } = await import("../app/lib/db.server.ts");
+    await disconnectDb().catch(() => {});
+    await services?.stop();
+    log("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  services = await startServices(env, log);
+  // The app reads these through env(); set them before anything imports it.
+  process.env.DATABASE_URL = services.databaseUrl;
+  process.env.MEILI_HOST = services.meiliHost;
+  if (services.meiliKey) process.env.MEILI_MASTER_KEY = services.meiliKey;
+  process.env.NODE_ENV ??= dev ? "development" : "production";
+  // A local run serves plain http: keep the secret in DATA_DIR and let the cookie work without TLS.
+  if (!env.SESSION_SECRET) {
+    const { localSessionSecret } = await import("../app/modules/auth/session.server.ts");
+    process.env.SESSION_SECRET = localSessionSecret(env.DATA_DIR);
+  }
+  if (!env.COOKIE_SECURE && !env.APP_URL?.startsWith("https://")) process.env.COOKIE_SECURE = "off";
+
+  log("applying migrations");
+  const migrated = await setupDatabase(services.databaseUrl, (line) => log(line));
+  log(`database ready (${migrated.applied.length} new migration(s))`);
+
+  const { loadDemoDataIfEmpty, DEMO_USERS } = await import("../prisma/seed/demo.ts");
+  const demo = env.DEMO_DATA === "off" ? "off" : await loadDemoDataIfEmpty(log);
+
+  const remix = path.join(ROOT, "node_modules", ".bin", "remix");
+  if (dev) {
+    const started = Date.now();
+    process.env.REMIX_DEV_ORIGIN = "http://127.0.0.1:3001";
+    devCompiler = spawn(remix, ["dev", "--manual", "--port", "3001"], { cwd: ROOT, stdio: "inherit", env: process.env });
+    await waitForBuild(started);
+  } else {
+    log("building the app (remix build)");
+    await runToEnd(remix, ["build"]);
+  }
+
+  const { startAppServer } = await import("./lib/app-server.ts");
+  server = await startAppServer({ port: env.PORT, dev, trustProxy: env.TRUST_PROXY });
+  if (env.WORKER === "on") {
+    const { startWorker } = await import("./lib/worker.ts");
+    runner = await startWorker(services.databaseUrl);
+  }
+
+  const url = `http://localhost:${env.PORT}`;
+  console.log(`
+  Techex is running at ${url}
+  ${services.embedded.length ? `Embedded services: ${services.embedded.join(", ")} (data in ${path.resolve(env.DATA_DIR)})` : "Using the configured PostgreSQL and Meilisearch"}
+  Demo data: ${demo}
+${DEMO_USERS.map((u) => `    ${u.role.padEnd(7)} ${u.email.padEnd(26)} password: ${u.password}`).join("\n")}
+  Press Ctrl-C to stop.
+`);
+}
+
+main().catch((error) => {
+  console.error(`[techex] start failed: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+});
