@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # Techex production image: Remix 2 app served by scripts/serve.ts, which applies the
 # migrations, installs the reference data and listens on PORT (3000).
 # PostgreSQL and Meilisearch run as their own containers (see docker-compose.yml).
@@ -7,7 +5,7 @@
 #   docker build -t techex .
 #
 # Debian (glibc), not Alpine: @node-rs/argon2 ships a prebuilt glibc binary
-# (argon2-linux-x64-gnu). Node 20.20 bundles npm 10.8.2, which accepts the lockfile.
+# (argon2-linux-x64-gnu). Node 20.20.2 bundles npm 10.8.2; the build uses that npm.
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 
 # ---------------------------------------------------------------------------
@@ -26,8 +24,9 @@ COPY package.json package-lock.json .npmrc ./
 COPY prisma.config.ts ./
 COPY prisma/schema.prisma ./prisma/schema.prisma
 COPY scripts/generate-client.mjs ./scripts/generate-client.mjs
-RUN --mount=type=cache,target=/root/.npm \
-    npm ci \
+# (No `RUN --mount=type=cache`: it needs BuildKit, and this should build with the
+# legacy builder too.)
+RUN npm ci \
  && test -f app/generated/prisma/client.ts
 
 # ---------------------------------------------------------------------------
@@ -89,9 +88,10 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 
-# Same as `npm run serve`, without npm in between. `npm run` starts `sh -c "tsx …"`
-# and the shell does not pass SIGTERM on, so `docker stop` would wait 10 s and
-# SIGKILL the app mid-request. The tsx CLI relays SIGINT/SIGTERM to the node
-# process it starts, so the app can close its server and database pool.
-# (Compose also sets `init: true`, so a real init reaps zombies as PID 1.)
+# Same as `npm run serve`, without npm in between. `npm run` starts
+# `sh -c "tsx scripts/serve.ts"`. On SIGTERM (docker stop), npm and that shell exit
+# and the app's SIGTERM handler never runs, so there is no graceful close (checked in a
+# PID namespace, see docs/docker.md). The tsx CLI relays SIGINT/SIGTERM to the node
+# process it starts, so serve.ts closes its server, job worker and database pool.
+# (Compose also sets `init: true`: tini as PID 1 passes signals on and reaps zombies.)
 CMD ["node_modules/.bin/tsx", "scripts/serve.ts"]

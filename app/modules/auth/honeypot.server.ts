@@ -7,8 +7,13 @@ export function honeypot() {
   return singleton("honeypot", () => new Honeypot({ encryptionSeed: sessionSecret() }));
 }
 
-/** True when the submission looks like a bot's. */
+/**
+ * True when the submission looks like a bot's. remix-utils skips the check when
+ * both fields are missing; our forms always render them, so absence is spam too.
+ */
 export async function isSpam(formData: FormData): Promise<boolean> {
+  const { nameFieldName, validFromFieldName } = await honeypot().getInputProps();
+  if (!formData.has(nameFieldName) || (validFromFieldName && !formData.has(validFromFieldName))) return true;
   try {
     await honeypot().check(formData);
     return false;

@@ -1,0 +1,25 @@
+/**
+ * `npm test`: builds the app (the browser tests drive the real build), makes sure
+ * a Chromium is there for them, then runs every test with vitest.
+ */
+import { spawnSync } from "node:child_process";
+import { findChromium } from "../tests/e2e/chromium.ts";
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const result = spawnSync(command, args, { stdio: "inherit", env });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+if (!findChromium()) {
+  // A fresh machine has none; Debian's package is the one the browser tests use (never playwright install).
+  if (process.getuid?.() === 0 && spawnSync("which", ["apt-get"]).status === 0) {
+    console.log("[test] installing Debian's chromium for the browser tests");
+    run("apt-get", ["update", "-qq"]);
+    run("apt-get", ["install", "-y", "-qq", "chromium"], { ...process.env, DEBIAN_FRONTEND: "noninteractive" });
+  } else {
+    console.error("[test] the browser tests need Chromium: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH");
+    process.exit(1);
+  }
+}
+run("node_modules/.bin/remix", ["build"], { ...process.env, NODE_ENV: "production" });
+run("node_modules/.bin/vitest", ["run", ...process.argv.slice(2)]);

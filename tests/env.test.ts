@@ -1,0 +1,80 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "~/lib/env.server.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+function problemsOf(vars: Record<string, string>): string[] {
+  try {
+    parseEnv(vars);
+  } catch (error) {
+    if (error instanceof EnvError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("environment validation", () => {
+  it("accepts an empty environment with defaults", () => {
+    const env = parseEnv({});
+    expect(env.PORT).toBe(3000);
+    expect(env.DEMO_DATA).toBe("on");
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("names each bad variable", () => {
+    const problems = problemsOf({
+      PORT: "eighty",
+      DATABASE_URL: "mysql://localhost/techex",
+      MEILI_HOST: "localhost:7700",
+      MEILI_MASTER_KEY: "short",
+      DEMO_DATA: "maybe",
+      STRIPE_SECRET_KEY: "pk_test_123",
+    });
+    for (const name of ["PORT", "DATABASE_URL", "MEILI_HOST", "MEILI_MASTER_KEY", "DEMO_DATA", "STRIPE_SECRET_KEY"]) {
+      expect(problems.some((p) => p.startsWith(`${name} `)), `${name} in ${problems.join("; ")}`).toBe(true);
+    }
+    expect(problems).toHaveLength(6);
+  });
+
+  it("refuses a port out of range and requires secrets in production", () => {
+    expect(problemsOf({ PORT: "70000" })).toEqual(["PORT must be between 1 and 65535"]);
+    const production = problemsOf({ NODE_ENV: "production" });
+    expect(production).toContain("SESSION_SECRET is required in production");
+    expect(production).toContain("DATABASE_URL is required in production");
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(parseEnv({ PORT: "", DATABASE_URL: "" }).PORT).toBe(3000);
+  });
+});
+
+describe("start-up with bad environment variables", () => {
+  it("npm start stops at once with a message naming each bad variable, starting nothing", () => {
+    const started = Date.now();
+    const result = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: "not-a-port", MEILI_HOST: "nowhere", DATA_DIR: path.join(ROOT, "tests/.artifacts/never") },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("PORT must be a port number");
+    expect(result.stderr).toContain("MEILI_HOST must be a URL");
+    expect(result.stdout).not.toContain("starting embedded");
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it("the production entry refuses to start without its services", () => {
+    const result = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/serve.ts"], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("SESSION_SECRET is required in production");
+    expect(result.stderr).toContain("DATABASE_URL is required in production");
+  });
+});

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { loader as healthz } from "~/routes/healthz.ts";
+import { freePort } from "../scripts/lib/ports.ts";
+
+describe("GET /healthz", () => {
+  it("reports the database and search as ok", async () => {
+    const response = await healthz();
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ database: "ok", search: "ok" });
+    expect(response.headers.get("Cache-Control")).toBe("no-store");
+  });
+
+  it("still answers 200 with search down, because the app can serve without it", async () => {
+    const { singleton } = await import("~/lib/singleton.server.ts");
+    const { Meilisearch } = await import("meilisearch");
+    const store = (globalThis as unknown as { __techexSingletons: Map<string, unknown> }).__techexSingletons;
+    const real = singleton("meilisearch", () => null);
+    store.set("meilisearch", new Meilisearch({ host: `http://127.0.0.1:${await freePort()}`, timeout: 500 }));
+    try {
+      const response = await healthz();
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ database: "ok", search: "down" });
+    } finally {
+      store.set("meilisearch", real);
+    }
+  });
+});

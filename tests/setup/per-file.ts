@@ -1,0 +1,42 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, afterEach, beforeEach, vi } from "vitest";
+import { createMigratedDatabase } from "./databases.ts";
+
+/**
+ * Every test file runs against its own freshly migrated database and its own
+ * Meilisearch index prefix, so files never see each other's rows.
+ */
+const database = await createMigratedDatabase();
+process.env.DATABASE_URL = database.url;
+process.env.MEILI_INDEX_PREFIX = `t${randomBytes(4).toString("hex")}_`;
+
+afterAll(async () => {
+  const { disconnectDb } = await import("../../app/lib/db.server.ts");
+  await disconnectDb();
+  await database.drop();
+});
+
+/** An unexpected console.error fails the test; call expectConsoleError() when one is the point. */
+let consoleErrors: unknown[][] = [];
+let expected = 0;
+export function expectConsoleError(count = 1) {
+  expected += count;
+}
+export function consoleErrorsSeen() {
+  return consoleErrors;
+}
+
+beforeEach(() => {
+  consoleErrors = [];
+  expected = 0;
+  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+    consoleErrors.push(args);
+  });
+});
+
+afterEach(() => {
+  vi.mocked(console.error).mockRestore();
+  if (consoleErrors.length > expected) {
+    throw new Error(`console.error was called unexpectedly:\n${consoleErrors.map((a) => a.map(String).join(" ")).join("\n")}`);
+  }
+});
