@@ -76,6 +76,8 @@ COPY --from=build /app/public ./public
 COPY --from=build /app/app ./app
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/scripts ./scripts
+# The demo seed (DEMO_DATA=on) is built with the test factories.
+COPY --from=build /app/tests/factories ./tests/factories
 RUN mkdir -p /app/.data /app/uploads \
  && chown node:node /app/.data /app/uploads
 

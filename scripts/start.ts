@@ -47,18 +47,17 @@ async function waitForBuild(since: number) {
 
 async function main() {
   const env = readEnv();
-  let services: Services | undefined;
-  let server: Server | undefined;
-  let runner: Runner | undefined;
-  let devCompiler: ChildProcess | undefined;
+  // What has been started so far, for Ctrl-C to stop in reverse order.
+  const started: { services?: Services; server?: Server; runner?: Runner; devCompiler?: ChildProcess } = {};
   let stopping = false;
 
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping…`);
+    const { services, server, runner, devCompiler } = started;
     devCompiler?.kill("SIGTERM");
-    if (server) await new Promise<void>((r) => server!.close(() => r()));
+    if (server) await new Promise<void>((r) => server.close(() => r()));
     await runner?.stop().catch(() => {});
     const { disconnectDb } = await import("../app/lib/db.server.ts");
     await disconnectDb().catch(() => {});
@@ -69,7 +68,8 @@ async function main() {
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
-  services = await startServices(env, log);
+  const services = await startServices(env, log);
+  started.services = services;
   // The app reads these through env(); set them before anything imports it.
   process.env.DATABASE_URL = services.databaseUrl;
   process.env.MEILI_HOST = services.meiliHost;
@@ -91,20 +91,20 @@ async function main() {
 
   const remix = path.join(ROOT, "node_modules", ".bin", "remix");
   if (dev) {
-    const started = Date.now();
+    const since = Date.now();
     process.env.REMIX_DEV_ORIGIN = "http://127.0.0.1:3001";
-    devCompiler = spawn(remix, ["dev", "--manual", "--port", "3001"], { cwd: ROOT, stdio: "inherit", env: process.env });
-    await waitForBuild(started);
+    started.devCompiler = spawn(remix, ["dev", "--manual", "--port", "3001"], { cwd: ROOT, stdio: "inherit", env: process.env });
+    await waitForBuild(since);
   } else {
     log("building the app (remix build)");
     await runToEnd(remix, ["build"]);
   }
 
   const { startAppServer } = await import("./lib/app-server.ts");
-  server = await startAppServer({ port: env.PORT, dev, trustProxy: env.TRUST_PROXY });
+  started.server = await startAppServer({ port: env.PORT, dev, trustProxy: env.TRUST_PROXY });
   if (env.WORKER === "on") {
     const { startWorker } = await import("./lib/worker.ts");
-    runner = await startWorker(services.databaseUrl);
+    started.runner = await startWorker(services.databaseUrl);
   }
 
   const url = `http://localhost:${env.PORT}`;

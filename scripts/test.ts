@@ -3,6 +3,8 @@
  * a Chromium is there for them, then runs every test with vitest.
  */
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
 import { findChromium } from "../tests/e2e/chromium.ts";
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
@@ -22,4 +24,16 @@ if (!findChromium()) {
   }
 }
 run("node_modules/.bin/remix", ["build"], { ...process.env, NODE_ENV: "production" });
-run("node_modules/.bin/vitest", ["run", ...process.argv.slice(2)]);
+
+// vitest's own summary, plus one plain closing line any CI can read.
+const results = path.resolve("tests/.artifacts/results.json");
+mkdirSync(path.dirname(results), { recursive: true });
+rmSync(results, { force: true });
+const vitest = spawnSync("node_modules/.bin/vitest", ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${results}`, ...process.argv.slice(2)], {
+  stdio: "inherit",
+});
+if (existsSync(results)) {
+  const summary = JSON.parse(readFileSync(results, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  console.log(`\ntests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests + summary.numTodoTests} skipped`);
+}
+process.exit(vitest.status ?? 1);

@@ -55,7 +55,7 @@ describe("start-up with bad environment variables", () => {
     const started = Date.now();
     const result = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: "not-a-port", MEILI_HOST: "nowhere", DATA_DIR: path.join(ROOT, "tests/.artifacts/never") },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "development", PORT: "not-a-port", MEILI_HOST: "nowhere", DATA_DIR: path.join(ROOT, "tests/.artifacts/never") },
       encoding: "utf8",
       timeout: 60_000,
     });

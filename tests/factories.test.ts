@@ -291,7 +291,10 @@ describe("factories", () => {
     expect(await prisma.stripeEvent.count({ where: { id: { in: [e1.id, e2.id] } } })).toBe(2);
 
     const kpi = await createKpiTarget({ setById: user.id });
-    expect(kpi).toMatchObject({ year: 2026, metric: "LISTINGS_PUBLISHED", target: 300n, currency: "" });
+    expect(kpi).toMatchObject({ metric: "LISTINGS_PUBLISHED", target: 300n, currency: "" });
+    // Repeated calls with the defaults do not collide on (year, metric, currency).
+    const kpi2 = await createKpiTarget();
+    expect(kpi2.year).not.toBe(kpi.year);
     expect((await prisma.kpiTarget.findUniqueOrThrow({ where: { id: kpi.id }, include: { setBy: true } })).setBy?.id).toBe(user.id);
 
     const audit = await createAuditLog({ actorId: user.id, entityId: listing.id, data: { n: 1 } });

@@ -18,10 +18,11 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const listing = await getPublicListing(params.id ?? "");
   invariantResponse(listing, "Not found", { status: 404 });
   const num = (v: bigint | null) => (v === null ? null : Number(v));
+  const { description: _markdown, ...shown } = listing;
   return json({
     locale: await getLocale(request),
     listing: {
-      ...listing,
+      ...shown,
       priceMin: num(listing.priceMin),
       priceMax: num(listing.priceMax),
       budgetMin: num(listing.budgetMin),
@@ -83,7 +84,8 @@ export default function ListingPage() {
             </>
           ) : null}
           <h2>{t("listing.description")}</h2>
-          <p className="pre-line">{l.description}</p>
+          {/* Sanitised on the server by renderMarkdown. */}
+          <div dangerouslySetInnerHTML={{ __html: l.descriptionHtml }} />
           {l.advantages ? (
             <>
               <h2>{t("listing.advantages")}</h2>

@@ -3,6 +3,7 @@
  * generated), its organisations, and one demo user per role. Built with the
  * test factories. Loaded only into an empty database.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Prisma } from "../../app/generated/prisma/client.ts";
 import { prisma } from "../../app/lib/db.server.ts";
@@ -71,11 +72,14 @@ export async function loadDemoData(log: (line: string) => void = () => {}) {
     await createMembership(user.id, orgIds.get(orgKey)!, u.role === "broker" ? "MEMBER" : "OWNER");
   }
 
+  // Spread publication over the last five months in an order mixed by hash, so
+  // the newest listings are not all of one type (the file is grouped by type).
   const now = Date.now();
-  let index = 0;
+  const order = catalogue.listings
+    .map((l) => l.externalRef)
+    .sort((a, b) => createHash("sha1").update(a).digest("hex").localeCompare(createHash("sha1").update(b).digest("hex")));
   for (const l of catalogue.listings) {
-    // Spread publication over the last months, newest first in the file's order reversed.
-    const publishedAt = new Date(now - (catalogue.listings.length - index++) * 2.3 * DAY);
+    const publishedAt = new Date(now - (order.indexOf(l.externalRef) + 1) * 2.3 * DAY);
     const money = l.type === "TECHNOLOGY_REQUEST" ? undefined : l.price;
     await createListing(orgIds.get(l.organisation)!, {
       type: l.type,

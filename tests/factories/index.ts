@@ -241,7 +241,8 @@ export function createStripeEvent(overrides: Partial<Prisma.StripeEventUnchecked
 }
 
 export function createKpiTarget(overrides: Partial<Prisma.KpiTargetUncheckedCreateInput> = {}) {
-  return prisma.kpiTarget.create({ data: { year: 2026, metric: "LISTINGS_PUBLISHED", target: 300n, ...overrides } });
+  // A distinct year per call keeps the (year, metric, currency) key free for repeated calls.
+  return prisma.kpiTarget.create({ data: { year: 2000 + (++sequence % 1000), metric: "LISTINGS_PUBLISHED", target: 300n, ...overrides } });
 }
 
 export function createAuditLog(overrides: Partial<Prisma.AuditLogUncheckedCreateInput> = {}) {

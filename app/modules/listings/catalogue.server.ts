@@ -1,4 +1,5 @@
 import { prisma } from "~/lib/db.server.ts";
+import { renderMarkdown } from "./markdown.server.ts";
 
 /**
  * Read-only views of published listings for the public pages. A listing is public
@@ -62,6 +63,11 @@ export async function getHomePage() {
 
 /** One public listing with what its page shows (never the confidential details). */
 export async function getPublicListing(id: string) {
+  const listing = await findPublicListing(id);
+  return listing && { ...listing, descriptionHtml: renderMarkdown(listing.description) };
+}
+
+function findPublicListing(id: string) {
   return prisma.listing.findFirst({
     where: { id, ...publicListingWhere() },
     select: {

@@ -1,0 +1,43 @@
+import { existsSync, mkdirSync } from "node:fs";
+import type { Server } from "node:http";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { freePort } from "../../scripts/lib/ports.ts";
+import { findChromium } from "./chromium.ts";
+
+export const ARTIFACTS = path.resolve(import.meta.dirname, "..", ".artifacts");
+
+export interface E2E {
+  baseUrl: string;
+  browser: Browser;
+  newContext(options?: { locale?: string }): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+/**
+ * The built app (npm test builds it first) served in this process against the
+ * test file's own database, driven by Debian's Chromium through playwright-core.
+ */
+export async function startE2E(): Promise<E2E> {
+  const { BUILD_PATH, startAppServer } = await import("../../scripts/lib/app-server.ts");
+  if (!existsSync(BUILD_PATH)) throw new Error("no build: run the tests with `npm test`, which runs `remix build` first");
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error("Chromium not found: `apt-get install chromium` (npm test does this on Debian) or set CHROMIUM_PATH");
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const port = await freePort();
+  const server: Server = await startAppServer({ port });
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    browser,
+    newContext: (options = {}) => browser.newContext({ locale: options.locale ?? "vi-VN", baseURL: `http://127.0.0.1:${port}` }),
+    async close() {
+      await browser.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
