@@ -1,6 +1,7 @@
 /**
  * Production entry (Dockerfile): migrate, then serve the prebuilt app with the
  * configured PostgreSQL and Meilisearch. Demo data only when DEMO_DATA=on is set.
+ * With --dev it is the app server `npm run dev` runs under `remix dev`.
  */
 import type { Server } from "node:http";
 import type { Runner } from "graphile-worker";
@@ -8,6 +9,7 @@ import { EnvError, parseEnv } from "../app/lib/env.server.ts";
 import { setupDatabase } from "./lib/setup-database.ts";
 
 const log = (line: string) => console.log(`[techex] ${line}`);
+const dev = process.argv.includes("--dev");
 
 async function main() {
   let env;
@@ -30,7 +32,7 @@ async function main() {
     log(`demo data: ${await loadDemoDataIfEmpty(log)}`);
   }
   const { startAppServer } = await import("./lib/app-server.ts");
-  const server: Server = await startAppServer({ port: env.PORT, trustProxy: env.TRUST_PROXY });
+  const server: Server = await startAppServer({ port: env.PORT, trustProxy: env.TRUST_PROXY, dev });
   let runner: Runner | undefined;
   if (env.WORKER === "on") {
     const { startWorker } = await import("./lib/worker.ts");

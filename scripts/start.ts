@@ -91,17 +91,24 @@ async function main() {
 
   const remix = path.join(ROOT, "node_modules", ".bin", "remix");
   if (dev) {
+    // remix dev compiles on change and runs the app server (serve.ts --dev) as its child,
+    // which inherits the services' addresses set above.
     const since = Date.now();
-    process.env.REMIX_DEV_ORIGIN = "http://127.0.0.1:3001";
-    started.devCompiler = spawn(remix, ["dev", "--manual", "--port", "3001"], { cwd: ROOT, stdio: "inherit", env: process.env });
+    started.devCompiler = spawn(remix, ["dev", "--manual", "-c", `${path.join(ROOT, "node_modules", ".bin", "tsx")} scripts/serve.ts --dev`], {
+      cwd: ROOT,
+      stdio: "inherit",
+      env: process.env,
+    });
+    started.devCompiler.on("exit", (code) => void shutdown(`remix dev exited (${code})`));
     await waitForBuild(since);
-  } else {
-    log("building the app (remix build)");
-    await runToEnd(remix, ["build"]);
+    log(`dev server: http://localhost:${env.PORT} (live reload)`);
+    return;
   }
+  log("building the app (remix build)");
+  await runToEnd(remix, ["build"]);
 
   const { startAppServer } = await import("./lib/app-server.ts");
-  started.server = await startAppServer({ port: env.PORT, dev, trustProxy: env.TRUST_PROXY });
+  started.server = await startAppServer({ port: env.PORT, trustProxy: env.TRUST_PROXY });
   if (env.WORKER === "on") {
     const { startWorker } = await import("./lib/worker.ts");
     started.runner = await startWorker(services.databaseUrl);

@@ -103,6 +103,9 @@ export async function startEmbeddedMeilisearch(options: {
     ],
     { stdio: ["ignore", "pipe", "pipe"], cwd: options.dataDir },
   );
+  // If this process dies without stopping it (a crash, process.exit), take the server down too.
+  const killOnExit = () => child.kill("SIGTERM");
+  process.once("exit", killOnExit);
   let output = "";
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);
@@ -116,6 +119,7 @@ export async function startEmbeddedMeilisearch(options: {
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
+        process.off("exit", killOnExit);
         const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
         child.once("exit", () => {
           clearTimeout(timer);
