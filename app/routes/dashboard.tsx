@@ -24,6 +24,16 @@ export default function DashboardPage() {
         <p className="muted">
           {t("dashboard.roles")}: {user?.roles.map((r) => t(`role.${r.role.name}`)).join(", ")}
         </p>
+        {organisations.length ? (
+          <p className="hero__actions">
+            <Link to="/listings/new" className="button">
+              {t("myListings.new")}
+            </Link>
+            <Link to="/my/listings" className="button button--ghost">
+              {t("myListings.title")}
+            </Link>
+          </p>
+        ) : null}
       </header>
       <section className="section" aria-labelledby="my-orgs">
         <div className="section__head">

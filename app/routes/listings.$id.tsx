@@ -1,12 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { invariantResponse } from "~/lib/http.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { formatDate, formatMoney } from "~/modules/i18n/format.ts";
+import { ListingCard } from "~/components/listing-card.tsx";
 import { getPublicListing } from "~/modules/listings/catalogue.server.ts";
+import { getRelatedListings } from "~/modules/listings/queries.server.ts";
 import { provinceLabel, sectorLabel } from "~/modules/listings/labels.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -19,8 +22,10 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   invariantResponse(listing, "Not found", { status: 404 });
   const num = (v: bigint | null) => (v === null ? null : Number(v));
   const { description: _markdown, ...shown } = listing;
+  const related = await getRelatedListings(listing.id, listing.sectors.map((s) => s.sector.code));
   return json({
     locale: await getLocale(request),
+    related,
     listing: {
       ...shown,
       priceMin: num(listing.priceMin),
@@ -37,9 +42,17 @@ function Range({ min, max, currency, locale }: { min: number | null; max: number
   return <>{formatMoney((min ?? max)!, currency, locale)}</>;
 }
 
+/** Counts the view once the page is shown, with a POST (GET never changes state). */
+function useCountView(id: string) {
+  useEffect(() => {
+    void fetch(`/listings/${id}/view`, { method: "POST", keepalive: true }).catch(() => {});
+  }, [id]);
+}
+
 export default function ListingPage() {
-  const { listing: l, locale } = useLoaderData<typeof loader>();
+  const { listing: l, locale, related } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
+  useCountView(l.id);
   const facts: [string, React.ReactNode][] = [];
   if (l.trl) facts.push([t("listing.trl"), `TRL ${l.trl}`]);
   if (l.minTrl) facts.push([t("listing.minTrl"), `TRL ${l.minTrl}`]);
@@ -51,8 +64,12 @@ export default function ListingPage() {
   if (l.budgetCurrency) facts.push([t("listing.budget"), <Range key="b" min={l.budgetMin} max={l.budgetMax} currency={l.budgetCurrency} locale={locale} />]);
   if (l.deadline) facts.push([t("listing.deadline"), formatDate(l.deadline, locale)]);
   if (l.transferModes.length) facts.push([t("listing.transferModes"), l.transferModes.map((m) => t(`transferMode.${m}`)).join(", ")]);
+  if (l.transferObjects.length) facts.push([t("listing.transferObjects"), l.transferObjects.map((o) => t(`transferObject.${o}`)).join(", ")]);
+  if (l.quantity) facts.push([t("listing.quantity"), String(l.quantity)]);
+  if (l.leaseAvailable) facts.push([t("listing.lease"), t("listing.leaseAvailable")]);
   const province = provinceLabel(l.province, locale);
   if (province) facts.push([t("listing.province"), province]);
+  const specifications = l.specifications && typeof l.specifications === "object" ? Object.entries(l.specifications as Record<string, string>) : [];
 
   return (
     <article className="listing-page">
@@ -98,6 +115,32 @@ export default function ListingPage() {
               <p className="pre-line">{l.applications}</p>
             </>
           ) : null}
+          {specifications.length ? (
+            <>
+              <h2>{t("listing.specifications")}</h2>
+              <table className="specs">
+                <tbody>
+                  {specifications.map(([k, v]) => (
+                    <tr key={k}>
+                      <th scope="row">{k}</th>
+                      <td>{v}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          ) : null}
+          {l.partnerSought ? (
+            <>
+              <h2>{t("listing.partnerSought")}</h2>
+              <p className="pre-line">{l.partnerSought}</p>
+            </>
+          ) : null}
+          {l.hasConfidential ? (
+            <aside className="notice confidential-notice" lang={locale} dir="ltr">
+              <strong>{t("listing.confidentialTitle")}</strong> {t("listing.confidentialBody")}
+            </aside>
+          ) : null}
         </div>
         <aside className="card listing-page__facts">
           <dl className="facts">
@@ -116,8 +159,37 @@ export default function ListingPage() {
             <span className="muted">{t(`orgKind.${l.organisation.kind}`)}</span>
           </p>
           {l.publishedAt ? <p className="muted">{t("listing.publishedOn", { date: formatDate(l.publishedAt, locale) })}</p> : null}
+          <p className="muted">{t("listing.views", { count: l.viewCount })}</p>
+          <p className="no-print">
+            <button type="button" className="button button--ghost button--small" onClick={() => window.print()}>
+              {t("listing.print")}
+            </button>
+          </p>
         </aside>
       </div>
+      <section className="card org-card section" aria-labelledby="about-org">
+        <p className="eyebrow">{t(`orgKind.${l.organisation.kind}`)}</p>
+        <h2 id="about-org" dir="auto">
+          <Link to={`/orgs/${l.organisation.id}`}>{l.organisation.name}</Link>
+          {l.organisation.verifiedAt ? <span className="badge badge--verified">{t("org.verified")}</span> : null}
+        </h2>
+        {l.organisation.description ? (
+          <p className="pre-line" dir="auto">
+            {l.organisation.description}
+          </p>
+        ) : null}
+        <p className="muted">{provinceLabel(l.organisation.province, locale)}</p>
+      </section>
+      {related.length ? (
+        <section className="section no-print" aria-labelledby="related-title">
+          <h2 id="related-title">{t("listing.related")}</h2>
+          <div className="grid">
+            {related.map((r) => (
+              <ListingCard key={r.id} listing={r} locale={locale} />
+            ))}
+          </div>
+        </section>
+      ) : null}
     </article>
   );
 }

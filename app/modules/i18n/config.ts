@@ -1,3 +1,9 @@
+import attachmentsEn from "~/modules/listings/locales/attachments.en.json";
+import attachmentsVi from "~/modules/listings/locales/attachments.vi.json";
+import importEn from "~/modules/listings/locales/import.en.json";
+import importVi from "~/modules/listings/locales/import.vi.json";
+import listingsEn from "~/modules/listings/locales/listings.en.json";
+import listingsVi from "~/modules/listings/locales/listings.vi.json";
 import en from "./locales/en.json";
 import vi from "./locales/vi.json";
 
@@ -6,7 +12,24 @@ export const SUPPORTED_LOCALES = ["vi", "en"] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "vi";
 
-export const resources = { vi: { translation: vi }, en: { translation: en } } as const;
+type Catalogue = { [key: string]: string | Catalogue };
+
+/** Catalogues are kept per feature; a key defined twice is a mistake, so the first one wins loudly in tests. */
+export function mergeCatalogues(...catalogues: Catalogue[]): Catalogue {
+  const out: Catalogue = {};
+  for (const catalogue of catalogues) {
+    for (const [key, value] of Object.entries(catalogue)) {
+      const existing = out[key];
+      out[key] = typeof existing === "object" && typeof value === "object" ? mergeCatalogues(existing, value) : existing ?? value;
+    }
+  }
+  return out;
+}
+
+export const resources = {
+  vi: { translation: mergeCatalogues(vi, listingsVi, attachmentsVi, importVi) },
+  en: { translation: mergeCatalogues(en, listingsEn, attachmentsEn, importEn) },
+} as const;
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (SUPPORTED_LOCALES as readonly string[]).includes(value);

@@ -2,6 +2,7 @@ import type { TaskList } from "graphile-worker";
 import { logger } from "~/lib/logger.server.ts";
 import { pruneRateLimits } from "~/modules/auth/rate-limit.server.ts";
 import { pruneExpiredSessions } from "~/modules/auth/session.server.ts";
+import { expireListings } from "~/modules/listings/listings.server.ts";
 
 /**
  * Every background job, by name (graphile-worker). Later features add theirs here:
@@ -11,6 +12,10 @@ export const taskList: TaskList = {
   "auth:prune-sessions": async () => {
     const removed = await pruneExpiredSessions();
     logger.info("pruned expired sessions", { removed });
+  },
+  "listings:expire": async () => {
+    const expired = await expireListings();
+    logger.info("expired listings", { expired });
   },
   "auth:prune-rate-limits": async () => {
     const removed = await pruneRateLimits();
@@ -22,4 +27,6 @@ export const taskList: TaskList = {
 export const crontab = [
   "15 3 * * * auth:prune-sessions ?max=3",
   "*/30 * * * * auth:prune-rate-limits ?max=3",
+  // 17:05 UTC is 00:05 in Vietnam: listings expire at the start of the local day.
+  "5 17 * * * listings:expire ?max=5",
 ].join("\n");

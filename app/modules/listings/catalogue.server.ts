@@ -64,7 +64,10 @@ export async function getHomePage() {
 /** One public listing with what its page shows (never the confidential details). */
 export async function getPublicListing(id: string) {
   const listing = await findPublicListing(id);
-  return listing && { ...listing, descriptionHtml: renderMarkdown(listing.description) };
+  if (!listing) return null;
+  const { confidential, ...shown } = listing;
+  // Only whether confidential details exist is public; their text never leaves this module here.
+  return { ...shown, hasConfidential: confidential !== null, descriptionHtml: renderMarkdown(listing.description) };
 }
 
 function findPublicListing(id: string) {
@@ -103,9 +106,16 @@ function findPublicListing(id: string) {
       publishedAt: true,
       viewCount: true,
       featuredUntil: true,
-      organisation: { select: { id: true, name: true, kind: true } },
+      organisation: { select: { id: true, name: true, kind: true, description: true, website: true, verifiedAt: true, province: { select: { shortNameVi: true, nameEn: true } } } },
       province: { select: { shortNameVi: true, nameEn: true } },
       sectors: { select: { sector: { select: { code: true, labelVi: true, labelEn: true } } } },
+      transferObjects: true,
+      partnerSought: true,
+      specifications: true,
+      leaseAvailable: true,
+      preferredProvinceCodes: true,
+      expiresAt: true,
+      confidential: { select: { listingId: true } },
     },
   });
 }

@@ -1,0 +1,208 @@
+import type { Prisma } from "~/generated/prisma/client.ts";
+import { prisma } from "~/lib/db.server.ts";
+import { notFound } from "~/lib/http.server.ts";
+import { scopeOf, type Actor } from "~/modules/auth/permissions.ts";
+import { publicListingWhere } from "./catalogue.server.ts";
+import { listingScopeWhere } from "./listings.server.ts";
+import { LISTING_STATUSES, type ListingStatus } from "./lifecycle.ts";
+import type { ListingTypeName } from "./schema.ts";
+
+const num = (v: bigint | null) => (v === null ? null : Number(v));
+
+/** The actor's organisations' listings, newest change first, with what "My listings" shows. */
+export async function listMyListings(actor: Actor, filter: { status?: ListingStatus; organisationId?: string }) {
+  const scope = scopeOf(actor, "listing:update");
+  if (!scope || actor.organisationIds.length === 0) return { listings: [], counts: {} as Record<string, number> };
+  // "My listings" means the actor's own organisations even for a broker who may edit any.
+  const mine: Prisma.ListingWhereInput = { organisationId: { in: [...actor.organisationIds] } };
+  const where: Prisma.ListingWhereInput = {
+    ...mine,
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.organisationId ? { organisationId: filter.organisationId } : {}),
+  };
+  const [listings, grouped] = await Promise.all([
+    prisma.listing.findMany({
+      where,
+      orderBy: { updatedAt: "desc" },
+      take: 200,
+      select: {
+        id: true,
+        type: true,
+        status: true,
+        title: true,
+        language: true,
+        updatedAt: true,
+        publishedAt: true,
+        expiresAt: true,
+        viewCount: true,
+        organisation: { select: { id: true, name: true } },
+        revisions: { where: { status: "PENDING" }, select: { id: true }, take: 1 },
+        events: { where: { kind: { in: ["REJECTED", "REVISION_REJECTED"] } }, orderBy: { createdAt: "desc" }, take: 1, select: { kind: true, reason: true, createdAt: true } },
+      },
+    }),
+    prisma.listing.groupBy({ by: ["status"], where: mine, _count: { _all: true } }),
+  ]);
+  return {
+    listings: listings.map(({ revisions, events, ...l }) => ({ ...l, pendingRevision: revisions.length > 0, lastRejection: events[0] ?? null })),
+    counts: Object.fromEntries(LISTING_STATUSES.map((s) => [s, grouped.find((g) => g.status === s)?._count._all ?? 0])),
+  };
+}
+
+const editSelect = {
+  id: true,
+  type: true,
+  status: true,
+  organisationId: true,
+  language: true,
+  title: true,
+  summary: true,
+  description: true,
+  advantages: true,
+  applications: true,
+  keywords: true,
+  provinceCode: true,
+  countryCode: true,
+  priceType: true,
+  priceMin: true,
+  priceMax: true,
+  currency: true,
+  transferModes: true,
+  trl: true,
+  ipStatus: true,
+  ipNumbers: true,
+  transferObjects: true,
+  partnerSought: true,
+  condition: true,
+  manufacturer: true,
+  model: true,
+  manufactureYear: true,
+  quantity: true,
+  specifications: true,
+  leaseAvailable: true,
+  problemStatement: true,
+  minTrl: true,
+  budgetMin: true,
+  budgetMax: true,
+  budgetCurrency: true,
+  deadline: true,
+  preferredProvinceCodes: true,
+  publishedAt: true,
+  expiresAt: true,
+  submittedAt: true,
+  organisation: { select: { id: true, name: true } },
+  sectors: { select: { sectorCode: true } },
+  confidential: { select: { details: true } },
+  revisions: { where: { status: "PENDING" as const }, select: { id: true, data: true, createdAt: true }, take: 1 },
+  events: {
+    orderBy: { createdAt: "desc" as const },
+    take: 20,
+    select: { id: true, kind: true, fromStatus: true, toStatus: true, reason: true, createdAt: true, actor: { select: { name: true } } },
+  },
+} satisfies Prisma.ListingSelect;
+
+/** Everything the edit page needs, in the form's field names; 404 outside the actor's scope. */
+export async function getListingForEdit(actor: Actor, id: string) {
+  const scope = scopeOf(actor, "listing:update");
+  if (!scope) throw notFound();
+  const l = await prisma.listing.findFirst({ where: { id, ...listingScopeWhere(scope) }, select: editSelect });
+  if (!l) throw notFound();
+  const { sectors, confidential, revisions, events, priceMin, priceMax, budgetMin, budgetMax, deadline, specifications, ...rest } = l;
+  // A pending revision is what the owner last wrote: the form shows it.
+  const pending = revisions[0];
+  const values = {
+    ...rest,
+    priceMin: num(priceMin),
+    priceMax: num(priceMax),
+    budgetMin: num(budgetMin),
+    budgetMax: num(budgetMax),
+    deadline: deadline ? deadline.toISOString().slice(0, 10) : null,
+    specifications: specifications && typeof specifications === "object" ? Object.entries(specifications as Record<string, string>).map(([k, v]) => `${k}: ${v}`).join("\n") : "",
+    sectorCodes: sectors.map((s) => s.sectorCode),
+    confidentialDetails: confidential?.details ?? "",
+  };
+  return { listing: values, pendingRevision: pending ? { id: pending.id, createdAt: pending.createdAt, data: pending.data as Record<string, unknown> } : null, events };
+}
+
+export type ModerationFilter = { type?: ListingTypeName; sector?: string; province?: string };
+
+/** Listings waiting for review and published listings' pending edits, oldest first. */
+export async function getModerationQueue(actor: Actor, filter: ModerationFilter) {
+  if (!scopeOf(actor, "listing:moderate")) throw notFound();
+  const listingFilter: Prisma.ListingWhereInput = {
+    ...(filter.type ? { type: filter.type } : {}),
+    ...(filter.province ? { provinceCode: filter.province } : {}),
+    ...(filter.sector ? { sectors: { some: { sector: { OR: [{ code: filter.sector }, { parentCode: filter.sector }] } } } } : {}),
+  };
+  const cardSelect = {
+    id: true,
+    type: true,
+    title: true,
+    summary: true,
+    language: true,
+    submittedAt: true,
+    organisation: { select: { id: true, name: true, kind: true } },
+    province: { select: { shortNameVi: true, nameEn: true } },
+    sectors: { select: { sector: { select: { code: true, labelVi: true, labelEn: true } } } },
+  } as const;
+  const [pending, revisions] = await Promise.all([
+    prisma.listing.findMany({ where: { status: "PENDING_REVIEW", ...listingFilter }, orderBy: [{ submittedAt: "asc" }, { id: "asc" }], take: 100, select: cardSelect }),
+    prisma.listingRevision.findMany({
+      where: { status: "PENDING", listing: listingFilter },
+      orderBy: { createdAt: "asc" },
+      take: 100,
+      select: { id: true, createdAt: true, listing: { select: cardSelect } },
+    }),
+  ]);
+  return { pending, revisions };
+}
+
+/** One listing as a moderator reviews it, with its pending revision, if any; 404 for others. */
+export async function getListingForReview(actor: Actor, id: string) {
+  if (!scopeOf(actor, "listing:moderate")) throw notFound();
+  const l = await prisma.listing.findFirst({ where: { id }, select: { ...editSelect, organisation: { select: { id: true, name: true, kind: true } } } });
+  if (!l) throw notFound();
+  return l;
+}
+
+/** Published listings that share a sector with this one. */
+export async function getRelatedListings(listingId: string, sectorCodes: string[], take = 4) {
+  if (sectorCodes.length === 0) return [];
+  return prisma.listing.findMany({
+    where: { ...publicListingWhere(), id: { not: listingId }, sectors: { some: { sectorCode: { in: sectorCodes } } } },
+    orderBy: { publishedAt: "desc" },
+    take,
+    select: {
+      id: true,
+      type: true,
+      title: true,
+      summary: true,
+      language: true,
+      publishedAt: true,
+      featuredUntil: true,
+      organisation: { select: { id: true, name: true } },
+      province: { select: { shortNameVi: true, nameEn: true } },
+      sectors: { select: { sector: { select: { code: true, labelVi: true, labelEn: true } } }, take: 3 },
+    },
+  });
+}
+
+/** Counts a view of a public listing (called by a POST from the page, never by GET). */
+export async function recordListingView(id: string): Promise<boolean> {
+  const { count } = await prisma.listing.updateMany({ where: { id, ...publicListingWhere() }, data: { viewCount: { increment: 1 } } });
+  return count > 0;
+}
+
+/** Sectors as a two-level tree and provinces, for the listing form. */
+export async function getListingFormOptions() {
+  const [sectors, provinces] = await Promise.all([
+    prisma.sector.findMany({ orderBy: [{ level: "asc" }, { position: "asc" }], select: { code: true, parentCode: true, labelVi: true, labelEn: true, level: true } }),
+    prisma.province.findMany({ orderBy: { position: "asc" }, select: { code: true, shortNameVi: true, nameEn: true } }),
+  ]);
+  const fields = sectors.filter((s) => s.level === 1).map((f) => ({ ...f, children: sectors.filter((s) => s.parentCode === f.code) }));
+  return { sectors: fields, provinces };
+}
+
+/** The organisations the actor may post for. */
+export function listPostingOrganisations(actor: Actor) {
+  return prisma.organisation.findMany({ where: { id: { in: [...actor.organisationIds] } }, orderBy: { name: "asc" }, select: { id: true, name: true } });
+}

@@ -1,0 +1,76 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { resources } from "~/modules/i18n/config.ts";
+import { formatDate, formatMoney } from "~/modules/i18n/format.ts";
+
+type Catalogue = { [key: string]: string | Catalogue };
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+function leaves(catalogue: Catalogue, prefix = ""): string[] {
+  return Object.entries(catalogue).flatMap(([k, v]) => (typeof v === "string" ? [`${prefix}${k}`] : leaves(v, `${prefix}${k}.`)));
+}
+/** Plural forms count as one key: vi has only _other, en has _one and _other. */
+const base = (key: string) => key.replace(/_(one|other)$/, "");
+
+function catalogueFiles(lang: "vi" | "en") {
+  const dirs = ["app/modules/i18n/locales", "app/modules/listings/locales"];
+  return dirs.flatMap((d) =>
+    readdirSync(path.join(ROOT, d))
+      .filter((f) => f === `${lang}.json` || f.endsWith(`.${lang}.json`))
+      .map((f) => JSON.parse(readFileSync(path.join(ROOT, d, f), "utf8")) as Catalogue),
+  );
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.tsx?$/.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+describe("message catalogues", () => {
+  it("have the same keys in Vietnamese and English", () => {
+    const vi = new Set(leaves(resources.vi.translation as Catalogue).map(base));
+    const en = new Set(leaves(resources.en.translation as Catalogue).map(base));
+    expect([...vi].filter((k) => !en.has(k))).toEqual([]);
+    expect([...en].filter((k) => !vi.has(k))).toEqual([]);
+  });
+
+  it("define no key in two catalogue files", () => {
+    for (const lang of ["vi", "en"] as const) {
+      const seen = new Map<string, number>();
+      for (const file of catalogueFiles(lang)) for (const key of leaves(file)) seen.set(key, (seen.get(key) ?? 0) + 1);
+      expect([...seen].filter(([, n]) => n > 1).map(([k]) => k), lang).toEqual([]);
+    }
+  });
+
+  it("contain every literal key the UI asks for", () => {
+    const known = new Set(leaves(resources.en.translation as Catalogue).map(base));
+    const missing = new Set<string>();
+    for (const file of sourceFiles("app")) {
+      const text = readFileSync(file, "utf8");
+      for (const match of text.matchAll(/\bt\(\s*"([a-zA-Z][\w.]*)"/g)) if (!known.has(match[1]!)) missing.add(`${match[1]} (${path.relative(ROOT, file)})`);
+      // Schema messages are keys too.
+      for (const match of text.matchAll(/"(errors\.[a-zA-Z]+)"/g)) if (!known.has(match[1]!)) missing.add(`${match[1]} (${path.relative(ROOT, file)})`);
+    }
+    expect([...missing]).toEqual([]);
+  });
+
+  it("keep Vietnamese text in NFC", () => {
+    for (const key of leaves(resources.vi.translation as Catalogue)) {
+      const value = key.split(".").reduce<Catalogue | string>((c, k) => (c as Catalogue)[k]!, resources.vi.translation as Catalogue) as string;
+      expect(value, key).toBe(value.normalize("NFC"));
+    }
+  });
+});
+
+describe("formatting through Intl", () => {
+  it("writes money as Vietnamese readers expect", () => {
+    expect(formatMoney(1_250_000_000, "VND", "vi").replace(/\s/g, " ")).toBe("1.250.000.000 ₫");
+    expect(formatMoney(45_000, "USD", "en")).toBe("US$45,000");
+  });
+  it("shows dates in Vietnam's time zone", () => {
+    // 18:30 UTC on 31 Dec is already 1 January in Hanoi.
+    expect(formatDate("2026-12-31T18:30:00Z", "vi")).toBe("1 thg 1, 2027");
+  });
+});
