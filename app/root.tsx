@@ -72,7 +72,12 @@ function Header({ locale }: { locale: string }) {
             <>
               <NavLink to="/dashboard">{t("nav.dashboard")}</NavLink>
               <NavLink to="/my/listings">{t("nav.myListings")}</NavLink>
-              {user.roles.includes("broker") || user.roles.includes("admin") ? <NavLink to="/moderation">{t("nav.moderation")}</NavLink> : null}
+              {user.roles.includes("broker") || user.roles.includes("admin") ? (
+                <>
+                  <NavLink to="/moderation">{t("nav.moderation")}</NavLink>
+                  <NavLink to="/import">{t("nav.import")}</NavLink>
+                </>
+              ) : null}
               {user.roles.includes("admin") ? <NavLink to="/admin/users">{t("nav.admin")}</NavLink> : null}
               <Form method="post" action="/logout">
                 <button type="submit" className="link-button">

@@ -3,9 +3,9 @@ import { prisma } from "~/lib/db.server.ts";
 import { loadActor } from "~/modules/auth/actor.server.ts";
 import { startSession } from "~/modules/auth/session.server.ts";
 import { expireListings, transitionListing } from "~/modules/listings/listings.server.ts";
-import { action as editAction, loader as editLoader } from "~/routes/listings.$id.edit.tsx";
+import { action as editAction, loader as editLoader } from "~/routes/listings.$id_.edit.tsx";
 import { loader as publicLoader } from "~/routes/listings.$id.tsx";
-import { action as viewAction } from "~/routes/listings.$id.view.tsx";
+import { action as viewAction } from "~/routes/listings.$id_.view.tsx";
 import { action as newAction } from "~/routes/listings.new.tsx";
 import { action as reviewAction, loader as reviewLoader } from "~/routes/moderation.$id.tsx";
 import { loader as queueLoader } from "~/routes/moderation._index.tsx";
@@ -251,5 +251,16 @@ describe("view counting", () => {
     expect(await view(draft.id)).toEqual({ counted: false });
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).viewCount).toBe(2);
     expect((await prisma.listing.findUniqueOrThrow({ where: { id: draft.id } })).viewCount).toBe(0);
+  });
+});
+
+describe("clearing optional fields", () => {
+  it("removes an equipment listing's specifications when the owner empties them", async () => {
+    const { user, organisation } = await createMemberWithOrganisation();
+    const listing = await createListing(organisation.id, { type: "EQUIPMENT_OFFER", status: "DRAFT", sectorCodes: ["2.3"] });
+    expect(listing.specifications).toEqual({ "Hành trình X": "762 mm" });
+    const saved = await post(editAction, `/listings/${listing.id}/edit`, { ...equipmentForm(organisation.id, { specifications: "" }), intent: "save" }, await cookieFor(user.id), { id: listing.id });
+    expect(saved.status).toBe(302);
+    expect((await prisma.listing.findUniqueOrThrow({ where: { id: listing.id } })).specifications).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import { prisma } from "~/lib/db.server.ts";
 import { loadActor, requirePermission } from "~/modules/auth/actor.server.ts";
 import { can, scopeOf, type Actor, type PermissionString } from "~/modules/auth/permissions.ts";
 import { grantRole, revokeRole } from "~/modules/auth/roles.server.ts";
-import { action as membersAction, loader as membersLoader } from "~/routes/orgs.$id.members.tsx";
+import { action as membersAction, loader as membersLoader } from "~/routes/orgs.$id_.members.tsx";
 import { action as newOrgAction } from "~/routes/orgs.new.tsx";
 import { action as adminUsersAction } from "~/routes/admin.users.tsx";
 import { startSession } from "~/modules/auth/session.server.ts";

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useEffect } from "react";
@@ -8,9 +8,13 @@ import { invariantResponse } from "~/lib/http.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { formatDate, formatMoney } from "~/modules/i18n/format.ts";
 import { ListingCard } from "~/components/listing-card.tsx";
+import { listAttachments } from "~/modules/listings/attachments.server.ts";
 import { getPublicListing } from "~/modules/listings/catalogue.server.ts";
+import { attachmentsStylesheet, Gallery } from "~/modules/listings/components/gallery.tsx";
 import { getRelatedListings } from "~/modules/listings/queries.server.ts";
 import { provinceLabel, sectorLabel } from "~/modules/listings/labels.ts";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: attachmentsStylesheet }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.listing.title} — Techex` : "Techex" },
@@ -22,10 +26,11 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   invariantResponse(listing, "Not found", { status: 404 });
   const num = (v: bigint | null) => (v === null ? null : Number(v));
   const { description: _markdown, ...shown } = listing;
-  const related = await getRelatedListings(listing.id, listing.sectors.map((s) => s.sector.code));
+  const [related, attachments] = await Promise.all([getRelatedListings(listing.id, listing.sectors.map((s) => s.sector.code)), listAttachments(listing.id)]);
   return json({
     locale: await getLocale(request),
     related,
+    attachments,
     listing: {
       ...shown,
       priceMin: num(listing.priceMin),
@@ -50,7 +55,7 @@ function useCountView(id: string) {
 }
 
 export default function ListingPage() {
-  const { listing: l, locale, related } = useLoaderData<typeof loader>();
+  const { listing: l, locale, related, attachments } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   useCountView(l.id);
   const facts: [string, React.ReactNode][] = [];
@@ -92,6 +97,7 @@ export default function ListingPage() {
           ))}
         </ul>
       </header>
+      <Gallery attachments={attachments} title={l.title} />
       <div className="listing-page__body">
         <div className="prose" lang={l.language} dir="auto">
           {l.problemStatement ? (

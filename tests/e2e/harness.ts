@@ -34,7 +34,12 @@ export async function startE2E(): Promise<E2E> {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     browser,
-    newContext: (options = {}) => browser.newContext({ locale: options.locale ?? "vi-VN", baseURL: `http://127.0.0.1:${port}` }),
+    async newContext(options = {}) {
+      const context = await browser.newContext({ locale: options.locale ?? "vi-VN", baseURL: `http://127.0.0.1:${port}` });
+      // A missing element fails fast with the locator in the message, well inside the test's own timeout.
+      context.setDefaultTimeout(8_000);
+      return context;
+    },
     async close() {
       await browser.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

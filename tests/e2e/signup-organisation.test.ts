@@ -54,6 +54,11 @@ describe("a new member's first visit", () => {
     expect(await card.textContent()).toContain("Chủ sở hữu");
     expect(await card.textContent()).toContain("Hưng Yên");
     await page.screenshot({ path: path.join(ARTIFACTS, "dashboard-vi.png"), fullPage: true });
+    // The owner manages members on the organisation's own page (not inside its public profile).
+    await card.getByRole("link", { name: "Thành viên" }).click();
+    await page.waitForURL("**/members");
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Thành viên của Công ty CP Cơ khí Chính xác Hưng Yên");
+    expect(await page.getByRole("button", { name: "Thêm" }).count()).toBe(1);
 
     const membership = await prisma.membership.findFirstOrThrow({
       where: { user: { email: "huy.do@example.test" } },

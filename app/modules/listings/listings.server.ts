@@ -1,4 +1,4 @@
-import type { IpStatus, Prisma, TransferObject } from "~/generated/prisma/client.ts";
+import { Prisma, type IpStatus, type TransferObject } from "~/generated/prisma/client.ts";
 import { prisma, type Tx } from "~/lib/db.server.ts";
 import { forbidden, notFound } from "~/lib/http.server.ts";
 import { recordAudit } from "~/modules/audit/audit.server.ts";
@@ -57,7 +57,8 @@ export function listingData(input: ListingInput) {
     model: null as string | null,
     manufactureYear: null as number | null,
     quantity: null as number | null,
-    specifications: undefined as Prisma.InputJsonValue | undefined,
+    // DbNull, not undefined: undefined would keep an old value when a listing is updated.
+    specifications: Prisma.DbNull as Prisma.InputJsonValue | typeof Prisma.DbNull,
     leaseAvailable: null as boolean | null,
     problemStatement: null as string | null,
     minTrl: null as number | null,
@@ -85,7 +86,7 @@ export function listingData(input: ListingInput) {
       model: input.model ?? null,
       manufactureYear: input.manufactureYear ?? null,
       quantity: input.quantity,
-      specifications: input.specifications ?? undefined,
+      specifications: input.specifications ?? Prisma.DbNull,
       leaseAvailable: input.leaseAvailable,
     });
   } else {

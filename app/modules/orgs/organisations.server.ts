@@ -1,5 +1,5 @@
 import type { MembershipRole } from "~/generated/prisma/client.ts";
-import { prisma } from "~/lib/db.server.ts";
+import { prisma, type Tx } from "~/lib/db.server.ts";
 import { forbidden, notFound } from "~/lib/http.server.ts";
 import { recordAudit } from "~/modules/audit/audit.server.ts";
 import { holds, type Actor } from "~/modules/auth/permissions.ts";
@@ -149,4 +149,31 @@ export async function updateMembership(
     );
     return { ok: true as const };
   });
+}
+
+export type OrganisationReference = { id?: string; name?: string; kind?: OrganisationInput["kind"] };
+export type FoundOrganisation = { ok: true; id: string } | { ok: false; reason: "unknown-id" | "kind-required" };
+
+/**
+ * An organisation named by a catalogue row: by id, else by exact name, else
+ * created (without members; the centre acts for it). Call it inside the row's
+ * transaction; two imports naming the same new organisation create it once.
+ */
+export async function findOrCreateOrganisation(tx: Tx, actor: Actor, ref: OrganisationReference): Promise<FoundOrganisation> {
+  if (ref.id) {
+    const byId = await tx.organisation.findUnique({ where: { id: ref.id }, select: { id: true } });
+    if (byId) return { ok: true, id: byId.id };
+    if (!ref.name) return { ok: false, reason: "unknown-id" };
+  }
+  const name = ref.name!;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`techex:organisation:${name}`}))`;
+  const byName = await tx.organisation.findFirst({ where: { name }, orderBy: { createdAt: "asc" }, select: { id: true } });
+  if (byName) return { ok: true, id: byName.id };
+  if (!ref.kind) return { ok: false, reason: "kind-required" };
+  const created = await tx.organisation.create({ data: { name, kind: ref.kind }, select: { id: true } });
+  await recordAudit(
+    { actorId: actor.id, action: "organisation.create", entityType: "Organisation", entityId: created.id, data: { name, kind: ref.kind, source: "import" } },
+    tx,
+  );
+  return { ok: true, id: created.id };
 }

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -8,18 +8,25 @@ import { ErrorList } from "~/components/forms.tsx";
 import { requireActor } from "~/modules/auth/actor.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { formatDate } from "~/modules/i18n/format.ts";
+import { listAttachments } from "~/modules/listings/attachments.server.ts";
+import { AttachmentsManager } from "~/modules/listings/components/attachments-manager.tsx";
+import { attachmentsStylesheet } from "~/modules/listings/components/gallery.tsx";
 import { ListingForm, type ListingFormValues } from "~/modules/listings/components/listing-form.tsx";
 import { parseListingForm, refuse, submitIfAsked } from "~/modules/listings/form-actions.server.ts";
 import { editMode, ownerActions, type ListingStatus } from "~/modules/listings/lifecycle.ts";
 import { transitionListing, updateListing } from "~/modules/listings/listings.server.ts";
 import { getListingForEdit, getListingFormOptions } from "~/modules/listings/queries.server.ts";
 
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: attachmentsStylesheet }];
+
 const lifecycleIntent = z.object({ intent: z.enum(["submit", "archive", "renew", "restore"]) });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
   const [data, options, locale] = await Promise.all([getListingForEdit(actor, params.id ?? ""), getListingFormOptions(), getLocale(request)]);
-  return json({ ...data, options, locale });
+  // Only after the scope check above: attachments of a listing the actor may edit.
+  const attachments = await listAttachments(data.listing.id);
+  return json({ ...data, attachments, options, locale });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -41,7 +48,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function EditListingPage() {
-  const { listing, pendingRevision, events, options, locale } = useLoaderData<typeof loader>();
+  const { listing, pendingRevision, events, attachments, options, locale } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [params] = useSearchParams();
   const { t } = useTranslation();
@@ -119,6 +126,12 @@ export default function EditListingPage() {
           }
         />
       )}
+
+      {mode !== "locked" ? (
+        <section className="section">
+          <AttachmentsManager listingId={listing.id} attachments={attachments} />
+        </section>
+      ) : null}
 
       <section className="card section" aria-labelledby="history">
         <h2 id="history">{t("editListing.history")}</h2>
