@@ -69,6 +69,7 @@ export default function ListingPage() {
   if (l.budgetCurrency) facts.push([t("listing.budget"), <Range key="b" min={l.budgetMin} max={l.budgetMax} currency={l.budgetCurrency} locale={locale} />]);
   if (l.deadline) facts.push([t("listing.deadline"), formatDate(l.deadline, locale)]);
   if (l.transferModes.length) facts.push([t("listing.transferModes"), l.transferModes.map((m) => t(`transferMode.${m}`)).join(", ")]);
+  if (l.preferredProvinces.length) facts.push([t("listing.preferredProvinces"), l.preferredProvinces.map((p) => provinceLabel(p, locale)).join(", ")]);
   if (l.transferObjects.length) facts.push([t("listing.transferObjects"), l.transferObjects.map((o) => t(`transferObject.${o}`)).join(", ")]);
   if (l.quantity) facts.push([t("listing.quantity"), String(l.quantity)]);
   if (l.leaseAvailable) facts.push([t("listing.lease"), t("listing.leaseAvailable")]);
@@ -96,6 +97,13 @@ export default function ListingPage() {
             </li>
           ))}
         </ul>
+        {l.keywords.length ? (
+          <ul className="tags tags--keywords" aria-label={t("listing.keywords")} lang={l.language} dir="auto">
+            {l.keywords.map((k) => (
+              <li key={k}>#{k}</li>
+            ))}
+          </ul>
+        ) : null}
       </header>
       <Gallery attachments={attachments} title={l.title} />
       <div className="listing-page__body">

@@ -66,8 +66,11 @@ export async function getPublicListing(id: string) {
   const listing = await findPublicListing(id);
   if (!listing) return null;
   const { confidential, ...shown } = listing;
+  const preferredProvinces = listing.preferredProvinceCodes.length
+    ? await prisma.province.findMany({ where: { code: { in: listing.preferredProvinceCodes } }, orderBy: { position: "asc" }, select: { shortNameVi: true, nameEn: true } })
+    : [];
   // Only whether confidential details exist is public; their text never leaves this module here.
-  return { ...shown, hasConfidential: confidential !== null, descriptionHtml: renderMarkdown(listing.description) };
+  return { ...shown, preferredProvinces, hasConfidential: confidential !== null, descriptionHtml: renderMarkdown(listing.description) };
 }
 
 function findPublicListing(id: string) {
