@@ -18,17 +18,26 @@ interface ShellProps {
   label: ReactNode;
   hint?: ReactNode;
   errors?: string[] | null;
+  required?: boolean;
 }
 
-type Aria = { "aria-invalid"?: true; "aria-describedby"?: string };
+export type Aria = { "aria-invalid"?: true; "aria-describedby"?: string };
 
 /** Label, hint and translated errors around one control, wired for screen readers. */
-function Shell({ label, hint, errors, id, children }: ShellProps & { id: string; children: (aria: Aria) => ReactNode }) {
+export function Shell({ label, hint, errors, required, id, children }: ShellProps & { id: string; children: (aria: Aria) => ReactNode }) {
   const errorId = `${id}-error`;
   const invalid = Boolean(errors?.length);
   return (
     <div className={invalid ? "field field--invalid" : "field"}>
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id}>
+        {label}
+        {required ? (
+          <span className="required" aria-hidden="true">
+            {" "}
+            *
+          </span>
+        ) : null}
+      </label>
       {children(invalid ? { "aria-invalid": true, "aria-describedby": errorId } : {})}
       {hint ? <p className="field-hint">{hint}</p> : null}
       <ErrorList id={errorId} errors={errors} />

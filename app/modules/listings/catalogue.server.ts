@@ -9,7 +9,8 @@ export function publicListingWhere(now = new Date()) {
   return { status: "PUBLISHED" as const, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
 }
 
-const cardSelect = {
+/** What a listing card shows (home page, related listings). */
+export const cardSelect = {
   id: true,
   type: true,
   title: true,

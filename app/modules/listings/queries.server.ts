@@ -2,7 +2,7 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
 import { notFound } from "~/lib/http.server.ts";
 import { scopeOf, type Actor } from "~/modules/auth/permissions.ts";
-import { publicListingWhere } from "./catalogue.server.ts";
+import { cardSelect, publicListingWhere } from "./catalogue.server.ts";
 import { listingScopeWhere } from "./listings.server.ts";
 import { LISTING_STATUSES, type ListingStatus } from "./lifecycle.ts";
 import type { ListingTypeName } from "./schema.ts";
@@ -171,18 +171,7 @@ export async function getRelatedListings(listingId: string, sectorCodes: string[
     where: { ...publicListingWhere(), id: { not: listingId }, sectors: { some: { sectorCode: { in: sectorCodes } } } },
     orderBy: { publishedAt: "desc" },
     take,
-    select: {
-      id: true,
-      type: true,
-      title: true,
-      summary: true,
-      language: true,
-      publishedAt: true,
-      featuredUntil: true,
-      organisation: { select: { id: true, name: true } },
-      province: { select: { shortNameVi: true, nameEn: true } },
-      sectors: { select: { sector: { select: { code: true, labelVi: true, labelEn: true } } }, take: 3 },
-    },
+    select: cardSelect,
   });
 }
 

@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod";
 import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { ErrorList } from "~/components/forms.tsx";
+import { ErrorList, Shell, type Aria } from "~/components/forms.tsx";
 import type { Locale } from "~/modules/i18n/config.ts";
 import { CONDITIONS, CURRENCIES, IP_STATUSES, LIMITS, listingSchema, PRICE_TYPES, TRANSFER_MODES, TRANSFER_OBJECTS, type ListingTypeName } from "../schema.ts";
 
@@ -68,12 +68,14 @@ export function ListingForm({
   const label = (key: string) => t(`listingForm.${key}`);
   const id = (name: string) => `lf-${name}`;
 
-  const text = (name: string, props: { required?: boolean; hint?: string; type?: string; maxLength?: number; inputMode?: "numeric"; placeholder?: string } = {}) => (
-    <div className={errors(name) ? "field field--invalid" : "field"}>
-      <label htmlFor={id(name)}>
-        {label(name)}
-        {props.required ? <span className="required" aria-hidden="true"> *</span> : null}
-      </label>
+  const shell = (name: string, props: { required?: boolean; hint?: string }, control: (aria: Aria) => ReactNode) => (
+    <Shell id={id(name)} label={label(name)} hint={props.hint} errors={errors(name)} required={props.required}>
+      {control}
+    </Shell>
+  );
+
+  const text = (name: string, props: { required?: boolean; hint?: string; type?: string; maxLength?: number; inputMode?: "numeric"; placeholder?: string } = {}) =>
+    shell(name, props, (aria) => (
       <input
         id={id(name)}
         name={name}
@@ -83,43 +85,18 @@ export function ListingForm({
         maxLength={props.maxLength}
         inputMode={props.inputMode}
         placeholder={props.placeholder}
-        aria-invalid={errors(name) ? true : undefined}
-        aria-describedby={errors(name) ? `${id(name)}-error` : undefined}
         dir={name === "title" ? "auto" : undefined}
+        {...aria}
       />
-      {props.hint ? <p className="field-hint">{props.hint}</p> : null}
-      <ErrorList id={`${id(name)}-error`} errors={errors(name)} />
-    </div>
-  );
+    ));
 
-  const area = (name: string, props: { required?: boolean; hint?: string; rows?: number; maxLength?: number } = {}) => (
-    <div className={errors(name) ? "field field--invalid" : "field"}>
-      <label htmlFor={id(name)}>
-        {label(name)}
-        {props.required ? <span className="required" aria-hidden="true"> *</span> : null}
-      </label>
-      <textarea
-        id={id(name)}
-        name={name}
-        rows={props.rows ?? 4}
-        defaultValue={asText(value(name))}
-        required={props.required}
-        maxLength={props.maxLength}
-        dir="auto"
-        aria-invalid={errors(name) ? true : undefined}
-        aria-describedby={errors(name) ? `${id(name)}-error` : undefined}
-      />
-      {props.hint ? <p className="field-hint">{props.hint}</p> : null}
-      <ErrorList id={`${id(name)}-error`} errors={errors(name)} />
-    </div>
-  );
+  const area = (name: string, props: { required?: boolean; hint?: string; rows?: number; maxLength?: number } = {}) =>
+    shell(name, props, (aria) => (
+      <textarea id={id(name)} name={name} rows={props.rows ?? 4} defaultValue={asText(value(name))} required={props.required} maxLength={props.maxLength} dir="auto" {...aria} />
+    ));
 
-  const select = (name: string, choices: { value: string; label: string }[], props: { required?: boolean; placeholder?: boolean; multiple?: boolean; hint?: string } = {}) => (
-    <div className={errors(name) ? "field field--invalid" : "field"}>
-      <label htmlFor={id(name)}>
-        {label(name)}
-        {props.required ? <span className="required" aria-hidden="true"> *</span> : null}
-      </label>
+  const select = (name: string, choices: { value: string; label: string }[], props: { required?: boolean; placeholder?: boolean; multiple?: boolean; hint?: string } = {}) =>
+    shell(name, props, (aria) => (
       <select
         id={id(name)}
         name={name}
@@ -127,8 +104,7 @@ export function ListingForm({
         size={props.multiple ? 6 : undefined}
         defaultValue={props.multiple ? asList(value(name)) : asText(value(name))}
         required={props.required}
-        aria-invalid={errors(name) ? true : undefined}
-        aria-describedby={errors(name) ? `${id(name)}-error` : undefined}
+        {...aria}
       >
         {props.placeholder ? <option value="">{t("orgForm.choose")}</option> : null}
         {choices.map((c) => (
@@ -137,10 +113,7 @@ export function ListingForm({
           </option>
         ))}
       </select>
-      {props.hint ? <p className="field-hint">{props.hint}</p> : null}
-      <ErrorList id={`${id(name)}-error`} errors={errors(name)} />
-    </div>
-  );
+    ));
 
   const checkboxes = (name: string, choices: { value: string; label: string }[], props: { required?: boolean } = {}) => {
     const checked = new Set(asList(value(name)));
