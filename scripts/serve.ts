@@ -31,6 +31,8 @@ async function main() {
     const { loadDemoDataIfEmpty } = await import("../prisma/seed/demo.ts");
     log(`demo data: ${await loadDemoDataIfEmpty(log)}`);
   }
+  const { prepareSearch } = await import("../app/modules/search/startup.server.ts");
+  await prepareSearch(log);
   const { startAppServer } = await import("./lib/app-server.ts");
   const server: Server = await startAppServer({ port: env.PORT, trustProxy: env.TRUST_PROXY, dev });
   let runner: Runner | undefined;

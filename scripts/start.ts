@@ -88,6 +88,8 @@ async function main() {
 
   const { loadDemoDataIfEmpty, DEMO_USERS } = await import("../prisma/seed/demo.ts");
   const demo = env.DEMO_DATA === "off" ? "off" : await loadDemoDataIfEmpty(log);
+  const { prepareSearch } = await import("../app/modules/search/startup.server.ts");
+  await prepareSearch(log);
 
   const remix = path.join(ROOT, "node_modules", ".bin", "remix");
   if (dev) {

@@ -14,7 +14,7 @@ function leaves(catalogue: Catalogue, prefix = ""): string[] {
 const base = (key: string) => key.replace(/_(one|other)$/, "");
 
 function catalogueFiles(lang: "vi" | "en") {
-  const dirs = ["app/modules/i18n/locales", "app/modules/listings/locales"];
+  const dirs = ["app/modules/i18n/locales", "app/modules/listings/locales", "app/modules/search/locales"];
   return dirs.flatMap((d) =>
     readdirSync(path.join(ROOT, d))
       .filter((f) => f === `${lang}.json` || f.endsWith(`.${lang}.json`))

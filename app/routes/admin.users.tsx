@@ -1,7 +1,7 @@
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
@@ -37,7 +37,10 @@ export default function AdminUsersPage() {
   const { t } = useTranslation();
   return (
     <section>
-      <h1>{t("admin.usersTitle")}</h1>
+      <div className="section__head">
+        <h1>{t("admin.usersTitle")}</h1>
+        <Link to="/admin/search">{t("nav.searchJobs")}</Link>
+      </div>
       <Form method="get" className="form-inline">
         <label htmlFor="q" className="visually-hidden">
           {t("admin.search")}

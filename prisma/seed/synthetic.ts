@@ -113,7 +113,8 @@ export async function generateListings(count: number, options: { seed?: number; 
       await tx.listingSector.createMany({
         data: links.flatMap(({ n, codes }) => codes.map((sectorCode) => ({ listingId: idByRef.get(`SYN-${seed}-${n + 1}`)!, sectorCode }))),
       });
-    });
+      // A large batch outlasts Prisma's 5 s default for interactive transactions.
+    }, { timeout: 120_000, maxWait: 30_000 });
     created += listings.length;
     options.log?.(`generated ${created}/${count}`);
   }

@@ -4,6 +4,8 @@ import importEn from "~/modules/listings/locales/import.en.json";
 import importVi from "~/modules/listings/locales/import.vi.json";
 import listingsEn from "~/modules/listings/locales/listings.en.json";
 import listingsVi from "~/modules/listings/locales/listings.vi.json";
+import searchEn from "~/modules/search/locales/search.en.json";
+import searchVi from "~/modules/search/locales/search.vi.json";
 import en from "./locales/en.json";
 import vi from "./locales/vi.json";
 
@@ -27,8 +29,8 @@ export function mergeCatalogues(...catalogues: Catalogue[]): Catalogue {
 }
 
 export const resources = {
-  vi: { translation: mergeCatalogues(vi, listingsVi, attachmentsVi, importVi) },
-  en: { translation: mergeCatalogues(en, listingsEn, attachmentsEn, importEn) },
+  vi: { translation: mergeCatalogues(vi, listingsVi, attachmentsVi, importVi, searchVi) },
+  en: { translation: mergeCatalogues(en, listingsEn, attachmentsEn, importEn, searchEn) },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

@@ -3,12 +3,20 @@ import { logger } from "~/lib/logger.server.ts";
 import { pruneRateLimits } from "~/modules/auth/rate-limit.server.ts";
 import { pruneExpiredSessions } from "~/modules/auth/session.server.ts";
 import { expireListings } from "~/modules/listings/listings.server.ts";
+import { INDEX_LISTING_TASK } from "~/modules/search/outbox.server.ts";
+import { syncListing } from "~/modules/search/sync.server.ts";
 
 /**
  * Every background job, by name (graphile-worker). Later features add theirs here:
  * the search outbox, matching, alerts, e-mail, expiry.
  */
 export const taskList: TaskList = {
+  /** The search outbox: one listing's document, re-read and upserted or deleted. */
+  [INDEX_LISTING_TASK]: async (payload) => {
+    const { listingId } = payload as { listingId?: unknown };
+    if (typeof listingId !== "string") throw new Error(`bad payload: ${JSON.stringify(payload)}`);
+    await syncListing(listingId);
+  },
   "auth:prune-sessions": async () => {
     const removed = await pruneExpiredSessions();
     logger.info("pruned expired sessions", { removed });

@@ -7,6 +7,7 @@ import { forbidden } from "~/lib/http.server.ts";
 import { logger } from "~/lib/logger.server.ts";
 import { recordAudit } from "~/modules/audit/audit.server.ts";
 import { findOrCreateOrganisation } from "~/modules/orgs/organisations.server.ts";
+import { enqueueListingSync } from "~/modules/search/outbox.server.ts";
 import { holds, scopeOf, type Actor } from "~/modules/auth/permissions.ts";
 import { organisationSchema } from "~/modules/orgs/schema.ts";
 import { expiryFrom, type ListingStatus } from "./lifecycle.ts";
@@ -588,8 +589,11 @@ async function importRow(actor: Actor, row: RowToImport): Promise<Exclude<Import
     });
     const data = listingData(row.input);
     const now = new Date();
-    const event = (listingId: string, fromStatus: ListingStatus | null) =>
-      tx.listingEvent.create({ data: { listingId, kind: "IMPORTED", fromStatus, toStatus: "PUBLISHED", actorId: actor.id, reason: `import ${row.fileName}`.slice(0, 500) } });
+    // Every imported or updated row is published: its event and its search-outbox job commit with it.
+    const event = async (listingId: string, fromStatus: ListingStatus | null) => {
+      await tx.listingEvent.create({ data: { listingId, kind: "IMPORTED", fromStatus, toStatus: "PUBLISHED", actorId: actor.id, reason: `import ${row.fileName}`.slice(0, 500) } });
+      await enqueueListingSync(tx, listingId);
+    };
 
     if (!existing) {
       const created = await tx.listing.create({

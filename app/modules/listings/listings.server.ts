@@ -2,6 +2,7 @@ import { Prisma, type IpStatus, type TransferObject } from "~/generated/prisma/c
 import { prisma, type Tx } from "~/lib/db.server.ts";
 import { forbidden, notFound } from "~/lib/http.server.ts";
 import { recordAudit } from "~/modules/audit/audit.server.ts";
+import { enqueueListingSync } from "~/modules/search/outbox.server.ts";
 import { can, scopeOf, type Actor, type Scope } from "~/modules/auth/permissions.ts";
 import { editMode, expiryFrom, transition, type LifecycleAction, type ListingStatus } from "./lifecycle.ts";
 import { listingSchema, type ListingInput } from "./schema.ts";
@@ -176,6 +177,7 @@ export async function updateListing(actor: Actor, id: string, input: ListingInpu
     if (mode === "direct") {
       await tx.listing.update({ where: { id }, data: { ...listingData(input), version: { increment: 1 } } });
       await writeListingChildren(tx, id, input);
+      await enqueueListingSync(tx, id);
       return;
     }
     // One pending revision at a time: a newer edit replaces the older one.
@@ -226,6 +228,7 @@ export async function transitionListing(
     // The status read above must still hold: two moderators cannot both decide.
     const { count } = await tx.listing.updateMany({ where: { id, status: listing.status, version: listing.version }, data });
     if (count === 0) return false;
+    await enqueueListingSync(tx, id);
     await tx.listingEvent.create({
       data: { listingId: id, kind: EVENT_KIND[action], fromStatus: listing.status, toStatus: result.to, actorId: actor.id, reason: reason ?? null },
     });
@@ -263,6 +266,7 @@ export async function decideRevision(
     if (input) {
       await tx.listing.update({ where: { id: revision.listingId }, data: { ...listingData(input), version: { increment: 1 } } });
       await writeListingChildren(tx, revision.listingId, input);
+      await enqueueListingSync(tx, revision.listingId);
     }
     await tx.listingEvent.create({
       data: {
@@ -291,6 +295,7 @@ export async function expireListings(now = new Date()): Promise<number> {
     await prisma.$transaction(async (tx) => {
       const { count } = await tx.listing.updateMany({ where: { id, status: "PUBLISHED", expiresAt: { lte: now } }, data: { status: "EXPIRED", version: { increment: 1 } } });
       if (count) {
+        await enqueueListingSync(tx, id);
         await tx.listingEvent.create({ data: { listingId: id, kind: "EXPIRED", fromStatus: "PUBLISHED", toStatus: "EXPIRED" } });
         expired++;
       }

@@ -1,0 +1,151 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Meilisearch } from "meilisearch";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "~/lib/db.server.ts";
+import { loadActor } from "~/modules/auth/actor.server.ts";
+import { createListing as createListingService, transitionListing } from "~/modules/listings/listings.server.ts";
+import { listingSchema } from "~/modules/listings/schema.ts";
+import { ensureListingsIndex, listingsIndex } from "~/modules/search/index.server.ts";
+import { searchParamsSchema } from "~/modules/search/schema.ts";
+import { searchListings } from "~/modules/search/search.server.ts";
+import { reconcile, syncListing } from "~/modules/search/sync.server.ts";
+import { loader as healthz } from "~/routes/healthz.ts";
+import { startEmbeddedMeilisearch } from "../scripts/lib/embedded-meilisearch.ts";
+import { freePort } from "../scripts/lib/ports.ts";
+import { startWorker } from "../scripts/lib/worker.ts";
+import { createListing, createMemberWithOrganisation, createMembership, createOrganisation, createUser } from "./factories/index.ts";
+
+const store = () => (globalThis as unknown as { __techexSingletons: Map<string, unknown> }).__techexSingletons;
+const search = (input: Record<string, unknown>) => searchListings(searchParamsSchema.parse(input));
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  await ensureListingsIndex();
+  const org = await createOrganisation({ name: "Viện Cơ điện Nông nghiệp Miền Nam" });
+  const make = async (key: string, overrides: Parameters<typeof createListing>[1]) => {
+    const listing = await createListing(org.id, { keywords: [], ...overrides });
+    ids[key] = listing.id;
+    await syncListing(listing.id);
+  };
+  await make("dryer", { title: "Máy sấy bơm nhiệt cho trái cây", summary: "Sấy lạnh giữ màu, tiết kiệm năng lượng 40% so với sấy nóng.", provinceCode: "92", sectorCodes: ["2.3"], trl: 8, priceMin: 300_000_000n, priceMax: 300_000_000n });
+  await make("wastewater", { title: "Hệ thống xử lý nước thải chế biến thủy sản", summary: "Xử lý nước thải đạt QCVN 11-MT:2015 cho nhà máy cá tra.", provinceCode: "82", sectorCodes: ["2.7"], trl: 9, priceMin: 2_000_000_000n, priceMax: 3_000_000_000n });
+  await make("usd", { title: "Solar drying tunnel for coffee beans", summary: "A solar tunnel dryer that halves drying time for coffee.", language: "en", provinceCode: "92", sectorCodes: ["2.3"], trl: 6, priceMin: 20_000n, priceMax: 20_000n, currency: "USD" });
+  await make("plainDryer", { title: "Máy sấy nông sản dạng tháp", summary: "Máy sấy tháp cho lúa và ngô, công suất 10 tấn mỗi mẻ.", provinceCode: "01", sectorCodes: ["4.1"], trl: 7 });
+  await make("featuredDryer", { title: "Máy sấy nông sản dạng tháp", summary: "Máy sấy tháp cho lúa và ngô, công suất 10 tấn mỗi mẻ.", provinceCode: "01", sectorCodes: ["4.1"], trl: 7, featuredUntil: new Date(Date.now() + 86_400_000) });
+});
+
+describe("searching listings", () => {
+  it("finds Vietnamese listings from English and everyday words through the synonyms", async () => {
+    expect((await search({ q: "dryer" })).hits.map((h) => h.id)).toEqual(expect.arrayContaining([ids.dryer, ids.plainDryer]));
+    expect((await search({ q: "wastewater treatment" })).hits[0]?.id).toBe(ids.wastewater);
+    expect((await search({ q: "tiết kiệm điện" })).hits.map((h) => h.id)).toContain(ids.dryer);
+    expect((await search({ q: "nuoc thai thuy san" })).hits[0]?.id).toBe(ids.wastewater);
+  });
+
+  it("ranks a featured listing first among equally relevant ones", async () => {
+    const hits = (await search({ q: "máy sấy tháp" })).hits.map((h) => h.id);
+    expect(hits.indexOf(ids.featuredDryer!)).toBeLessThan(hits.indexOf(ids.plainDryer!));
+    expect((await search({ q: "máy sấy tháp" })).hits[0]?.featured).toBe(true);
+  });
+
+  it("filters, counts facets disjunctively, and sorts by price in VND", async () => {
+    const inOne = await search({ q: "", province: "92" });
+    expect(inOne.hits.map((h) => h.id).sort()).toEqual([ids.dryer, ids.usd].sort());
+    // The province facet still counts the other provinces, so a second one can be added.
+    expect(inOne.facets.provinceCode).toMatchObject({ "92": 2, "82": 1, "01": 2 });
+    expect(inOne.facets.type).toEqual({ TECHNOLOGY_OFFER: 2 });
+    const two = await search({ province: ["92", "82"], sort: "price-asc" });
+    // 20,000 USD is 500,000,000 VND at the configured rate: between the two VND prices.
+    expect(two.hits.map((h) => h.id)).toEqual([ids.dryer, ids.usd, ids.wastewater]);
+    expect(two.priceRange).toEqual({ min: 300_000_000, max: 2_000_000_000 });
+    expect((await search({ trl: 9 })).hits.map((h) => h.id)).toEqual([ids.wastewater]);
+    expect((await search({ sector: "2" })).totalHits).toBe(3);
+    expect((await search({ priceMin: 400_000_000, priceMax: 600_000_000 })).hits.map((h) => h.id)).toEqual([ids.usd]);
+  });
+
+  it("pages with a total, and highlights with markers instead of HTML", async () => {
+    const page = await search({ q: "", perPage: 2, page: 2 });
+    expect(page).toMatchObject({ page: 2, hitsPerPage: 2, totalHits: 5, totalPages: 3 });
+    expect(page.hits).toHaveLength(2);
+    const hit = (await search({ q: "thuy san" })).hits[0]!;
+    expect(hit.highlight.title).toContain("\u0002thủy\u0003 \u0002sản\u0003");
+    expect(hit.url).toBe(`/listings/${ids.wastewater}`);
+  });
+
+  it("falls back to PostgreSQL when Meilisearch is unreachable, and /healthz says so", async () => {
+    const real = store().get("meilisearch");
+    store().set("meilisearch", new Meilisearch({ host: `http://127.0.0.1:${await freePort()}`, timeout: 500 }));
+    try {
+      const result = await search({ q: "duong nuoc thai", sort: "relevance" });
+      expect(result.degraded).toBe(true);
+      // No listing has all three words… but folding works on both sides:
+      expect((await search({ q: "xu ly nuoc thai" })).hits.map((h) => h.id)).toEqual([ids.wastewater]);
+      expect(result.totalHits).toBe(0);
+      const filtered = await search({ q: "may say", province: "01" });
+      expect(filtered.degraded).toBe(true);
+      expect(filtered.hits.map((h) => h.id)).toEqual([ids.featuredDryer, ids.plainDryer]);
+      expect(filtered.facets.type).toEqual({ TECHNOLOGY_OFFER: 2 });
+      const health = await healthz();
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ database: "ok", search: "down" });
+    } finally {
+      store().set("meilisearch", real);
+    }
+  });
+});
+
+describe("the search outbox", () => {
+  const work = mkdtempSync(path.join(tmpdir(), "techex-outbox-"));
+  let runner: Awaited<ReturnType<typeof startWorker>> | undefined;
+  afterAll(async () => {
+    await runner?.stop();
+  });
+
+  it("catches up with every change made while Meilisearch was down, losing nothing", { timeout: 90_000 }, async () => {
+    // Its own Meilisearch, so it can be stopped without disturbing the other tests.
+    const port = await freePort();
+    let server = await startEmbeddedMeilisearch({ dataDir: work, port });
+    const real = store().get("meilisearch");
+    store().set("meilisearch", new Meilisearch({ host: server.host, apiKey: server.masterKey, timeout: 2_000 }));
+    try {
+      await ensureListingsIndex();
+      runner = await startWorker(process.env.DATABASE_URL!);
+      const { user, organisation } = await createMemberWithOrganisation();
+      const owner = (await loadActor(user.id))!;
+      const brokerUser = await createUser({ roles: ["member", "broker"] });
+      await createMembership(brokerUser.id, (await createOrganisation({ kind: "BROKER_CENTER" })).id);
+      const broker = (await loadActor(brokerUser.id))!;
+      const post = async (title: string) => {
+        const input = listingSchema.parse({ type: "TECHNOLOGY_REQUEST", language: "vi", title, summary: "Doanh nghiệp cần công nghệ phù hợp, ngân sách linh hoạt.", sectorCodes: ["2.7"], problemStatement: "Nước thải vượt chuẩn COD, cần xử lý trong 6 tháng tới." });
+        const created = await createListingService(owner, organisation.id, input);
+        if (!created.ok) throw new Error("create failed");
+        await transitionListing(owner, created.id, "submit");
+        await transitionListing(broker, created.id, "approve");
+        return created.id;
+      };
+      const first = await post("Cần hệ thống lọc sinh học cho ao nuôi");
+      await expect.poll(async () => (await listingsIndex().search("lọc sinh học")).hits.map((h) => h.id), { timeout: 15_000 }).toContain(first);
+
+      await server.stop();
+      const second = await post("Cần máy tách vỏ hạt điều tự động");
+      await transitionListing(owner, first, "archive");
+      // While search is down the writes still commit, each with its outbox job.
+      expect(await prisma.listing.findUniqueOrThrow({ where: { id: second }, select: { status: true } })).toEqual({ status: "PUBLISHED" });
+      await new Promise((r) => setTimeout(r, 1_500));
+      server = await startEmbeddedMeilisearch({ dataDir: work, port });
+
+      await expect.poll(async () => (await listingsIndex().search("tách vỏ hạt điều")).hits.map((h) => h.id), { timeout: 60_000, interval: 500 }).toContain(second);
+      await expect.poll(async () => (await listingsIndex().search("lọc sinh học")).hits.map((h) => h.id), { timeout: 30_000, interval: 500 }).not.toContain(first);
+      const drift = await reconcile();
+      expect(drift.missing).not.toContain(second);
+      expect(drift.extra).not.toContain(first);
+    } finally {
+      await runner?.stop();
+      runner = undefined;
+      await server.stop();
+      store().set("meilisearch", real);
+    }
+  });
+});
