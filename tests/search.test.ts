@@ -5,7 +5,7 @@ import { Meilisearch } from "meilisearch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/lib/db.server.ts";
 import { loadActor } from "~/modules/auth/actor.server.ts";
-import { createListing as createListingService, transitionListing } from "~/modules/listings/listings.server.ts";
+import { createListing as createListingService, expireListings, transitionListing } from "~/modules/listings/listings.server.ts";
 import { listingSchema } from "~/modules/listings/schema.ts";
 import { ensureListingsIndex, listingsIndex } from "~/modules/search/index.server.ts";
 import { searchParamsSchema } from "~/modules/search/schema.ts";
@@ -42,6 +42,8 @@ describe("searching listings", () => {
     expect((await search({ q: "wastewater treatment" })).hits[0]?.id).toBe(ids.wastewater);
     expect((await search({ q: "tiết kiệm điện" })).hits.map((h) => h.id)).toContain(ids.dryer);
     expect((await search({ q: "nuoc thai thuy san" })).hits[0]?.id).toBe(ids.wastewater);
+    // …and the reverse: a Vietnamese query finds an English listing.
+    expect((await search({ q: "máy sấy" })).hits.map((h) => h.id)).toContain(ids.usd);
   });
 
   it("ranks a featured listing first among equally relevant ones", async () => {
@@ -128,7 +130,19 @@ describe("the search outbox", () => {
       const first = await post("Cần hệ thống lọc sinh học cho ao nuôi");
       await expect.poll(async () => (await listingsIndex().search("lọc sinh học")).hits.map((h) => h.id), { timeout: 15_000 }).toContain(first);
 
+      // A listing that expires leaves the index through the same outbox.
+      const expiring = await post("Cần thiết bị đo độ ẩm hạt cà phê");
+      await expect.poll(async () => (await listingsIndex().search("đo độ ẩm hạt cà phê")).hits.map((h) => h.id), { timeout: 15_000 }).toContain(expiring);
+      await prisma.listing.update({ where: { id: expiring }, data: { expiresAt: new Date(Date.now() - 1000) } });
+      expect(await expireListings()).toBeGreaterThanOrEqual(1);
+      await expect.poll(async () => (await listingsIndex().search("đo độ ẩm hạt cà phê")).hits.map((h) => h.id), { timeout: 15_000 }).not.toContain(expiring);
+
       await server.stop();
+      // With Meilisearch stopped, search answers from PostgreSQL and says so.
+      const degraded = await search({ q: "loc sinh hoc" });
+      expect(degraded).toMatchObject({ degraded: true });
+      expect(degraded.hits.map((h) => h.id)).toContain(first);
+      expect(await (await healthz()).json()).toEqual({ database: "ok", search: "down" });
       const second = await post("Cần máy tách vỏ hạt điều tự động");
       await transitionListing(owner, first, "archive");
       // While search is down the writes still commit, each with its outbox job.
