@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,6 +11,7 @@ import { expiryFrom } from "~/modules/listings/lifecycle.ts";
 import { action as importAction, loader as importLoader } from "~/routes/import.tsx";
 import { loader as exportLoader } from "~/routes/listings.export.tsx";
 import { createListing, createMemberWithOrganisation, createOrganisation, createUser, unique } from "./factories/index.ts";
+import { runScript } from "./setup/cli.ts";
 import { call, getRequest, settle } from "./setup/requests.ts";
 
 async function brokerActor() {
@@ -440,12 +440,11 @@ describe("the documented examples", () => {
 });
 
 describe("the import command", () => {
-  const tsx = path.resolve("node_modules/.bin/tsx");
-  const run = (args: string[]) => spawnSync(tsx, ["scripts/import.ts", ...args], { env: process.env, encoding: "utf8", timeout: 60_000 });
+  const run = (args: string[]) => runScript("scripts/import.ts", args);
 
   it("imports the documented example and prints the summary; exits 1 on a bad file", async () => {
     const broker = await createUser({ roles: ["member", "broker"] });
-    const ok = run(["docs/examples/catalogue.json", "--user", broker.email]);
+    const ok = await run(["docs/examples/catalogue.json", "--user", broker.email]);
     expect(ok.stderr).not.toContain(`"level":"error"`);
     expect(ok.status).toBe(0);
     // The examples were imported above, so this run finds all four in place.
@@ -454,19 +453,19 @@ describe("the import command", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "techex-import-"));
     const badFile = path.join(dir, "bad.json");
     writeFileSync(badFile, JSON.stringify([technologyOffer("CLI-1"), technologyOffer("CLI-2", { province: "Atlantis" })]));
-    const bad = run([badFile, "--user", broker.email]);
+    const bad = await run([badFile, "--user", broker.email]);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain('row 2 (CLI-2): province: Unknown province or city "Atlantis"');
     expect(bad.stdout).toMatch(/bad\.json: 2 rows, 1 created, 0 updated, 0 unchanged, 1 failed/);
 
     const brokenFile = path.join(dir, "broken.json");
     writeFileSync(brokenFile, "{ nope");
-    const broken = run([brokenFile, "--user", broker.email, "--lang", "vi"]);
+    const broken = await run([brokenFile, "--user", broker.email, "--lang", "vi"]);
     expect(broken.status).toBe(1);
     expect(broken.stderr).toContain("broken.json: chưa nhập. Tệp không phải JSON hợp lệ");
 
     const member = await createUser();
-    const refused = run(["docs/examples/catalogue.json", "--user", member.email]);
+    const refused = await run(["docs/examples/catalogue.json", "--user", member.email]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain("may not import");
   }, 90_000);

@@ -1,8 +1,7 @@
-import { spawnSync } from "node:child_process";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/lib/db.server.ts";
 import { generateListings, prng } from "../prisma/seed/synthetic.ts";
+import { runScript } from "./setup/cli.ts";
 
 describe("synthetic listings for benchmarks", () => {
   it("is reproducible from its seed", () => {
@@ -30,25 +29,20 @@ describe("synthetic listings for benchmarks", () => {
 });
 
 describe("npm run generate:listings", () => {
-  const run = (args: string[]) =>
-    spawnSync(path.resolve("node_modules/.bin/tsx"), ["scripts/generate-listings.ts", ...args], {
-      encoding: "utf8",
-      env: { ...process.env, LOG_LEVEL: "warn" },
-      timeout: 60_000,
-    });
+  const run = (args: string[]) => runScript("scripts/generate-listings.ts", args, { env: { ...process.env, LOG_LEVEL: "warn" } });
 
   it("adds N listings, with or without a seed", async () => {
-    const plain = run(["12"]);
+    const plain = await run(["12"]);
     expect(plain.status, plain.stderr).toBe(0);
     expect(plain.stdout).toMatch(/^12 listings from 1 organisations in /m);
-    const seeded = run(["5", "--seed", "9"]);
+    const seeded = await run(["5", "--seed", "9"]);
     expect(seeded.status, seeded.stderr).toBe(0);
     expect(await prisma.listing.count({ where: { externalRef: { startsWith: "SYN-9-" } } })).toBe(5);
   });
 
-  it("refuses a count that is not a positive whole number", () => {
+  it("refuses a count that is not a positive whole number", async () => {
     for (const bad of [[], ["abc"], ["0"], ["2.5"]]) {
-      const result = run(bad);
+      const result = await run(bad);
       expect(result.status, bad.join(" ")).toBe(1);
       expect(result.stderr).toContain("usage:");
     }

@@ -7,12 +7,13 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;
 -- unaccent() is only STABLE (it reads a dictionary by name); fixing the
 -- dictionary makes the wrapper safe to declare IMMUTABLE, so it can be indexed.
 -- unaccent's rules fold đ to d, as Vietnamese readers expect.
-CREATE OR REPLACE FUNCTION techex_fold(value text) RETURNS text
+-- Names are schema-qualified: PostgreSQL 17 builds indexes with a restricted search_path.
+CREATE OR REPLACE FUNCTION public.techex_fold(value text) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
   AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, value)) $$;
 
-CREATE OR REPLACE FUNCTION techex_listing_text(title text, summary text, keywords text[]) RETURNS text
+CREATE OR REPLACE FUNCTION public.techex_listing_text(title text, summary text, keywords text[]) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  AS $$ SELECT techex_fold(coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(array_to_string(keywords, ' '), '')) $$;
+  AS $$ SELECT public.techex_fold(coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(array_to_string(keywords, ' '), '')) $$;
 
-CREATE INDEX "Listing_search_text_trgm" ON "Listing" USING gin (techex_listing_text("title", "summary", "keywords") gin_trgm_ops);
+CREATE INDEX "Listing_search_text_trgm" ON "Listing" USING gin (public.techex_listing_text("title", "summary", "keywords") public.gin_trgm_ops);
