@@ -3,6 +3,7 @@ import { prisma } from "~/lib/db.server.ts";
 import { ensureListingsIndex, listingsIndex } from "~/modules/search/index.server.ts";
 import { reconcile, reindexAll, syncListing } from "~/modules/search/sync.server.ts";
 import { createListing, createOrganisation } from "./factories/index.ts";
+import { runScript } from "./setup/cli.ts";
 
 const titles = {
   cnc: "Máy CNC 5 trục gia công khuôn mẫu chính xác",
@@ -71,8 +72,39 @@ describe("the listings index", () => {
     expect(drift.stale).toContain(ids.sugar);
     expect(drift.repaired).toBeGreaterThanOrEqual(2);
     expect(await reconcile()).toMatchObject({ missing: [], extra: [], stale: [] });
+    // Search keeps answering while the new index is built and swapped in.
+    let answered = 0;
+    let failed = 0;
+    let reindexing = true;
+    const probe = (async () => {
+      while (reindexing) {
+        const hits: string[] = await find("may cnc").catch(() => (failed++, [] as string[]));
+        if (hits.includes(ids.cnc!)) answered++;
+        else failed++;
+      }
+    })();
     const result = await reindexAll();
+    reindexing = false;
+    await probe;
+    expect(failed).toBe(0);
+    expect(answered).toBeGreaterThan(0);
     expect(result.documents).toBe(await prisma.listing.count({ where: { status: "PUBLISHED" } }));
     expect(await find("500 tan ngay")).toContain(ids.sugar);
   });
+
+  it("offers reindex and reconcile as commands", async () => {
+    const reindexed = await runScript("scripts/search.ts", ["reindex"]);
+    expect(reindexed.status, reindexed.stderr).toBe(0);
+    expect(reindexed.stdout).toMatch(/^reindexed \d+ listings in /m);
+    await listingsIndex().deleteDocument(ids.cnc!).waitTask();
+    const found = await runScript("scripts/search.ts", ["reconcile"]);
+    expect(found.status).toBe(2);
+    expect(found.stdout).toContain("missing from the index: 1;");
+    const repaired = await runScript("scripts/search.ts", ["reconcile", "--repair"]);
+    expect(repaired.status).toBe(0);
+    expect(repaired.stdout).toContain("repaired 1");
+    expect(await find("may cnc")).toContain(ids.cnc);
+    const usage = await runScript("scripts/search.ts", ["nonsense"]);
+    expect(usage.status).toBe(1);
+  }, 60_000);
 });
