@@ -8,6 +8,13 @@ import type { Facet, SearchResult } from "~/modules/search/schema.ts";
 import type { SearchLabels, SearchOptions } from "./search-labels.ts";
 import { withoutParam, withParam } from "./search-url.ts";
 
+/** The enum facets, each a checkbox list: URL name, index facet, values, label prefix. */
+const ENUM_FACETS = [
+  { name: "ip", facet: "ipStatus", values: IP_STATUSES, prefix: "ipStatus" },
+  { name: "mode", facet: "transferModes", values: TRANSFER_MODES, prefix: "transferMode" },
+  { name: "condition", facet: "condition", values: CONDITIONS, prefix: "condition" },
+] as const;
+
 /** Called with the form after a filter control changed: a normal navigation, so Back undoes it. */
 export type FilterChange = (form: HTMLFormElement | null) => void;
 
@@ -268,30 +275,17 @@ export function SearchFilters({
       />
       <CheckboxFacet legend={t("search.facet.province")} name="province" options={provinces} selected={current.getAll("province")} onChange={onChange} locale={locale} />
       <TrlFacet counts={facets.trl ?? {}} known={known("trl")} value={current.get("trl") ?? ""} onChange={onChange} />
-      <CheckboxFacet
-        legend={t("search.facet.ip")}
-        name="ip"
-        options={enumOptions("ipStatus", IP_STATUSES, "ipStatus")}
-        selected={current.getAll("ip")}
-        onChange={onChange}
-        locale={locale}
-      />
-      <CheckboxFacet
-        legend={t("search.facet.mode")}
-        name="mode"
-        options={enumOptions("transferModes", TRANSFER_MODES, "transferMode")}
-        selected={current.getAll("mode")}
-        onChange={onChange}
-        locale={locale}
-      />
-      <CheckboxFacet
-        legend={t("search.facet.condition")}
-        name="condition"
-        options={enumOptions("condition", CONDITIONS, "condition")}
-        selected={current.getAll("condition")}
-        onChange={onChange}
-        locale={locale}
-      />
+      {ENUM_FACETS.map(({ name, facet, values, prefix }) => (
+        <CheckboxFacet
+          key={name}
+          legend={t(`search.facet.${name}`)}
+          name={name}
+          options={enumOptions(facet, values, prefix)}
+          selected={current.getAll(name)}
+          onChange={onChange}
+          locale={locale}
+        />
+      ))}
       <PriceFacet min={link.get("priceMin") ?? ""} max={link.get("priceMax") ?? ""} range={result.priceRange} onChange={onChange} locale={locale} />
       <div className="facet">
         <label className="facet__check" htmlFor="f-featured">
