@@ -123,3 +123,51 @@ function findPublicListing(id: string) {
     },
   });
 }
+
+/**
+ * A published listing for the public JSON API: every public field, money as
+ * numbers in whole units, sectors with both labels, no confidential text.
+ */
+export async function getListingApiView(id: string) {
+  const l = await getPublicListing(id);
+  if (!l) return null;
+  const amount = (v: bigint | null) => (v === null ? null : Number(v));
+  return {
+    id: l.id,
+    type: l.type,
+    language: l.language,
+    title: l.title,
+    summary: l.summary,
+    description: l.description,
+    advantages: l.advantages,
+    applications: l.applications,
+    keywords: l.keywords,
+    sectors: l.sectors.map(({ sector }) => ({ code: sector.code, labelVi: sector.labelVi, labelEn: sector.labelEn })),
+    province: l.province ? { nameVi: l.province.shortNameVi, nameEn: l.province.nameEn } : null,
+    countryCode: l.countryCode,
+    organisation: { id: l.organisation.id, name: l.organisation.name, kind: l.organisation.kind, url: `/orgs/${l.organisation.id}` },
+    price: l.type === "TECHNOLOGY_REQUEST" ? null : { type: l.priceType, min: amount(l.priceMin), max: amount(l.priceMax), currency: l.currency },
+    transferModes: l.transferModes,
+    technology: l.type === "TECHNOLOGY_OFFER" ? { trl: l.trl, ipStatus: l.ipStatus, ipNumbers: l.ipNumbers, transferObjects: l.transferObjects, partnerSought: l.partnerSought } : null,
+    equipment:
+      l.type === "EQUIPMENT_OFFER"
+        ? { condition: l.condition, manufacturer: l.manufacturer, model: l.model, year: l.manufactureYear, quantity: l.quantity, specifications: l.specifications, leaseAvailable: l.leaseAvailable }
+        : null,
+    request:
+      l.type === "TECHNOLOGY_REQUEST"
+        ? {
+            problemStatement: l.problemStatement,
+            minTrl: l.minTrl,
+            budget: { min: amount(l.budgetMin), max: amount(l.budgetMax), currency: l.budgetCurrency },
+            deadline: l.deadline?.toISOString().slice(0, 10) ?? null,
+            preferredProvinces: l.preferredProvinces.map((p) => ({ nameVi: p.shortNameVi, nameEn: p.nameEn })),
+          }
+        : null,
+    hasConfidentialDetails: l.hasConfidential,
+    featured: l.featuredUntil !== null && l.featuredUntil > new Date(),
+    publishedAt: l.publishedAt?.toISOString() ?? null,
+    expiresAt: l.expiresAt?.toISOString() ?? null,
+    viewCount: l.viewCount,
+    url: `/listings/${l.id}`,
+  };
+}
