@@ -105,7 +105,21 @@ describe("the search outbox", () => {
     await runner?.stop();
   });
 
-  it("catches up with every change made while Meilisearch was down, losing nothing", { timeout: 90_000 }, async () => {
+  /** Polls the index; on timeout, says what the listing's outbox job was doing. */
+  async function untilIndexed(query: string, id: string, present: boolean, timeout = 45_000) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const ids = (await listingsIndex().search(query)).hits.map((h) => h.id);
+      if (ids.includes(id) === present) return;
+      if (Date.now() > deadline) {
+        const jobs = await prisma.$queryRaw`SELECT attempts, max_attempts, last_error, run_at, locked_at FROM graphile_worker.jobs WHERE key = ${`listing:${id}`}`;
+        throw new Error(`${id} ${present ? "never appeared" : "never left"} for "${query}" (hits ${ids.join(",")}); outbox job: ${JSON.stringify(jobs)}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  it("catches up with every change made while Meilisearch was down, losing nothing", { timeout: 180_000 }, async () => {
     // Its own Meilisearch, so it can be stopped without disturbing the other tests.
     const port = await freePort();
     let server = await startEmbeddedMeilisearch({ dataDir: work, port });
@@ -128,14 +142,14 @@ describe("the search outbox", () => {
         return created.id;
       };
       const first = await post("Cần hệ thống lọc sinh học cho ao nuôi");
-      await expect.poll(async () => (await listingsIndex().search("lọc sinh học")).hits.map((h) => h.id), { timeout: 15_000 }).toContain(first);
+      await untilIndexed("lọc sinh học", first, true);
 
       // A listing that expires leaves the index through the same outbox.
       const expiring = await post("Cần thiết bị đo độ ẩm hạt cà phê");
-      await expect.poll(async () => (await listingsIndex().search("đo độ ẩm hạt cà phê")).hits.map((h) => h.id), { timeout: 15_000 }).toContain(expiring);
+      await untilIndexed("đo độ ẩm hạt cà phê", expiring, true);
       await prisma.listing.update({ where: { id: expiring }, data: { expiresAt: new Date(Date.now() - 1000) } });
       expect(await expireListings()).toBeGreaterThanOrEqual(1);
-      await expect.poll(async () => (await listingsIndex().search("đo độ ẩm hạt cà phê")).hits.map((h) => h.id), { timeout: 15_000 }).not.toContain(expiring);
+      await untilIndexed("đo độ ẩm hạt cà phê", expiring, false);
 
       await server.stop();
       // With Meilisearch stopped, search answers from PostgreSQL and says so.
@@ -150,8 +164,8 @@ describe("the search outbox", () => {
       await new Promise((r) => setTimeout(r, 1_500));
       server = await startEmbeddedMeilisearch({ dataDir: work, port });
 
-      await expect.poll(async () => (await listingsIndex().search("tách vỏ hạt điều")).hits.map((h) => h.id), { timeout: 60_000, interval: 500 }).toContain(second);
-      await expect.poll(async () => (await listingsIndex().search("lọc sinh học")).hits.map((h) => h.id), { timeout: 30_000, interval: 500 }).not.toContain(first);
+      await untilIndexed("tách vỏ hạt điều", second, true, 90_000);
+      await untilIndexed("lọc sinh học", first, false);
       const drift = await reconcile();
       expect(drift.missing).not.toContain(second);
       expect(drift.extra).not.toContain(first);
