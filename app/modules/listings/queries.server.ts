@@ -2,7 +2,7 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
 import { notFound } from "~/lib/http.server.ts";
 import { scopeOf, type Actor } from "~/modules/auth/permissions.ts";
-import { cardSelect, publicListingWhere } from "./catalogue.server.ts";
+import { cardSelect, listingContentSelect, publicListingWhere } from "./catalogue.server.ts";
 import { listingScopeWhere } from "./listings.server.ts";
 import { LISTING_STATUSES, type ListingStatus } from "./lifecycle.ts";
 import type { ListingTypeName } from "./schema.ts";
@@ -49,45 +49,9 @@ export async function listMyListings(actor: Actor, filter: { status?: ListingSta
 }
 
 const editSelect = {
-  id: true,
-  type: true,
+  ...listingContentSelect,
   status: true,
   organisationId: true,
-  language: true,
-  title: true,
-  summary: true,
-  description: true,
-  advantages: true,
-  applications: true,
-  keywords: true,
-  provinceCode: true,
-  countryCode: true,
-  priceType: true,
-  priceMin: true,
-  priceMax: true,
-  currency: true,
-  transferModes: true,
-  trl: true,
-  ipStatus: true,
-  ipNumbers: true,
-  transferObjects: true,
-  partnerSought: true,
-  condition: true,
-  manufacturer: true,
-  model: true,
-  manufactureYear: true,
-  quantity: true,
-  specifications: true,
-  leaseAvailable: true,
-  problemStatement: true,
-  minTrl: true,
-  budgetMin: true,
-  budgetMax: true,
-  budgetCurrency: true,
-  deadline: true,
-  preferredProvinceCodes: true,
-  publishedAt: true,
-  expiresAt: true,
   submittedAt: true,
   organisation: { select: { id: true, name: true } },
   sectors: { select: { sectorCode: true } },
