@@ -8,15 +8,16 @@ import { ErrorList } from "~/components/forms.tsx";
 import { requireActor } from "~/modules/auth/actor.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { formatDate } from "~/modules/i18n/format.ts";
+import { REASON_LENGTH } from "~/modules/listings/lifecycle.ts";
 import { decideRevision, transitionListing } from "~/modules/listings/listings.server.ts";
 import { renderMarkdown } from "~/modules/listings/markdown.server.ts";
 import { getListingForReview } from "~/modules/listings/queries.server.ts";
 
 const decision = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("approve") }),
-  z.object({ intent: z.literal("reject"), reason: z.string().trim().max(2000, "errors.tooLong").default("") }),
+  z.object({ intent: z.literal("reject"), reason: z.string().trim().max(REASON_LENGTH.max, "errors.tooLong").default("") }),
   z.object({ intent: z.literal("approve-revision"), revisionId: z.string().min(1) }),
-  z.object({ intent: z.literal("reject-revision"), revisionId: z.string().min(1), reason: z.string().trim().max(2000, "errors.tooLong").default("") }),
+  z.object({ intent: z.literal("reject-revision"), revisionId: z.string().min(1), reason: z.string().trim().max(REASON_LENGTH.max, "errors.tooLong").default("") }),
 ]);
 
 /** Fields a reviewer compares between the public version and a pending edit. */
@@ -79,6 +80,40 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return redirect(`/moderation?decided=${id}`);
 }
 
+/** Approve, or reject with a reason the owner will read; for a listing or for one of its revisions. */
+function DecisionForms({
+  approve,
+  reject,
+  idPrefix,
+  revisionId,
+}: {
+  approve: { intent: string; label: string };
+  reject: { intent: string; label: string };
+  idPrefix: string;
+  revisionId?: string;
+}) {
+  const { t } = useTranslation();
+  const revision = revisionId ? <input type="hidden" name="revisionId" value={revisionId} /> : null;
+  return (
+    <>
+      <Form method="post">
+        {revision}
+        <button type="submit" name="intent" value={approve.intent} className="button">
+          {approve.label}
+        </button>
+      </Form>
+      <Form method="post" className="stack">
+        {revision}
+        <label htmlFor={`${idPrefix}-reason`}>{t("moderation.reason")}</label>
+        <textarea id={`${idPrefix}-reason`} name="reason" rows={3} required minLength={REASON_LENGTH.min} maxLength={REASON_LENGTH.max} />
+        <button type="submit" name="intent" value={reject.intent} className="button button--ghost">
+          {reject.label}
+        </button>
+      </Form>
+    </>
+  );
+}
+
 export default function ReviewListingPage() {
   const { listing: l, revision, locale } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -101,18 +136,7 @@ export default function ReviewListingPage() {
 
       {l.status === "PENDING_REVIEW" ? (
         <div className="card decision">
-          <Form method="post">
-            <button type="submit" name="intent" value="approve" className="button">
-              {t("moderation.approve")}
-            </button>
-          </Form>
-          <Form method="post" className="stack">
-            <label htmlFor="reason">{t("moderation.reason")}</label>
-            <textarea id="reason" name="reason" rows={3} required minLength={10} maxLength={2000} />
-            <button type="submit" name="intent" value="reject" className="button button--ghost">
-              {t("moderation.reject")}
-            </button>
-          </Form>
+          <DecisionForms approve={{ intent: "approve", label: t("moderation.approve") }} reject={{ intent: "reject", label: t("moderation.reject") }} idPrefix="listing" />
         </div>
       ) : null}
 
@@ -141,20 +165,12 @@ export default function ReviewListingPage() {
               ))}
             </tbody>
           </table>
-          <Form method="post">
-            <input type="hidden" name="revisionId" value={revision.id} />
-            <button type="submit" name="intent" value="approve-revision" className="button">
-              {t("moderation.approveRevision")}
-            </button>
-          </Form>
-          <Form method="post" className="stack">
-            <input type="hidden" name="revisionId" value={revision.id} />
-            <label htmlFor="revision-reason">{t("moderation.reason")}</label>
-            <textarea id="revision-reason" name="reason" rows={3} required minLength={10} maxLength={2000} />
-            <button type="submit" name="intent" value="reject-revision" className="button button--ghost">
-              {t("moderation.rejectRevision")}
-            </button>
-          </Form>
+          <DecisionForms
+            approve={{ intent: "approve-revision", label: t("moderation.approveRevision") }}
+            reject={{ intent: "reject-revision", label: t("moderation.rejectRevision") }}
+            idPrefix="revision"
+            revisionId={revision.id}
+          />
         </section>
       ) : null}
 

@@ -54,3 +54,11 @@ export function expiryFrom(date: Date): Date {
   expires.setUTCMonth(expires.getUTCMonth() + PUBLICATION_MONTHS);
   return expires;
 }
+
+/** A moderator's reason, shown to the owner: long enough to be useful. */
+export const REASON_LENGTH = { min: 10, max: 2000 } as const;
+
+/** At least the minimum once trimmed (the form's schema caps the length). */
+export function isUsableReason(reason: string | undefined | null): reason is string {
+  return (reason?.trim().length ?? 0) >= REASON_LENGTH.min;
+}

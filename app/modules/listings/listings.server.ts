@@ -4,7 +4,7 @@ import { forbidden, notFound } from "~/lib/http.server.ts";
 import { recordAudit } from "~/modules/audit/audit.server.ts";
 import { enqueueListingSync } from "~/modules/search/outbox.server.ts";
 import { can, scopeOf, type Actor, type Scope } from "~/modules/auth/permissions.ts";
-import { editMode, expiryFrom, transition, type LifecycleAction, type ListingStatus } from "./lifecycle.ts";
+import { editMode, expiryFrom, isUsableReason, transition, type LifecycleAction, type ListingStatus } from "./lifecycle.ts";
 import { listingSchema, type ListingInput } from "./schema.ts";
 
 /** The NDA a reader accepts before seeing a listing's confidential details (DESIGN.md §3). */
@@ -216,7 +216,7 @@ export async function transitionListing(
   const result = transition(action, listing.status as ListingStatus, asModerator ? "moderator" : "owner");
   if (!result.ok) return { ok: false, error: "errors.transitionNotAllowed" };
   const reason = options.reason?.trim();
-  if (action === "reject" && (!reason || reason.length < 10)) return { ok: false, error: "errors.reasonRequired" };
+  if (action === "reject" && !isUsableReason(reason)) return { ok: false, error: "errors.reasonRequired" };
   const now = new Date();
   const data: Prisma.ListingUpdateManyMutationInput = { status: result.to, version: { increment: 1 } };
   if (action === "submit") data.submittedAt = now;
@@ -254,7 +254,7 @@ export async function decideRevision(
   if (!scopeOf(actor, "listing:moderate")) throw notFound();
   const revision = await prisma.listingRevision.findFirst({ where: { id: revisionId, status: "PENDING" }, select: { id: true, listingId: true, data: true } });
   if (!revision) throw notFound();
-  if (!decision.approve && decision.reason.trim().length < 10) return { ok: false, error: "errors.reasonRequired" };
+  if (!decision.approve && !isUsableReason(decision.reason)) return { ok: false, error: "errors.reasonRequired" };
   const input = decision.approve ? listingSchema.parse(revision.data) : null;
   const now = new Date();
   const done = await prisma.$transaction(async (tx) => {

@@ -221,8 +221,3 @@ export const listingSchema = z
 
 export type ListingInput = z.infer<typeof listingSchema>;
 export type ListingTypeName = ListingType;
-
-export const rejectSchema = z.object({
-  intent: z.literal("reject"),
-  reason: z.string({ required_error: "errors.reasonRequired" }).trim().min(10, "errors.reasonRequired").max(2000, "errors.tooLong"),
-});

@@ -3,7 +3,7 @@ import { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
 import { logger } from "~/lib/logger.server.ts";
 import { indexName, meili } from "~/lib/meili.server.ts";
-import { fold, USD_VND_RATE, type ListingDocument } from "./document.server.ts";
+import { documentSelect, fold, toDocument, USD_VND_RATE, type ListingDocument } from "./document.server.ts";
 import { LISTINGS } from "./index.server.ts";
 import { FACETS, HIGHLIGHT_END, HIGHLIGHT_START, type Facet, type SearchHit, type SearchParams, type SearchResult } from "./schema.ts";
 
@@ -159,7 +159,6 @@ async function searchPostgres(params: SearchParams): Promise<SearchResult> {
     prisma.$queryRaw<{ key: string; count: bigint }[]>`SELECT l.type::text AS key, count(*) AS count FROM "Listing" l WHERE ${where} GROUP BY 1`,
     prisma.$queryRaw<{ key: string; count: bigint }[]>`SELECT l."provinceCode" AS key, count(*) AS count FROM "Listing" l WHERE ${where} AND l."provinceCode" IS NOT NULL GROUP BY 1`,
   ]);
-  const { documentSelect, toDocument } = await import("./document.server.ts");
   const found = await prisma.listing.findMany({ where: { id: { in: rows.map((r) => r.id) } }, select: documentSelect });
   const byId = new Map(found.map((row) => [row.id, toDocument(row)]));
   const totalHits = Number(counted[0]?.count ?? 0);

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { useEffect, useRef, type FocusEvent } from "react";
+import { useEffect, useRef, type FocusEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/modules/i18n/config.ts";
 import { formatMoney, formatNumber } from "~/modules/i18n/format.ts";
@@ -71,28 +71,41 @@ function CheckboxFacet({
   locale: Locale;
   limit?: number;
 }) {
-  const { t } = useTranslation();
   const shown = options.filter((o) => o.count === null || o.count > 0 || selected.includes(o.value));
   if (shown.length === 0) return null;
   const sorted = [...shown].sort((a, b) => (b.count ?? 0) - (a.count ?? 0));
-  const visible = sorted.filter((o, i) => i < limit || selected.includes(o.value));
-  const folded = sorted.filter((o) => !visible.includes(o));
-  const item = (o: Option) => (
-    <li key={o.value}>
-      <Check name={name} option={o} checked={selected.includes(o.value)} onChange={onChange} locale={locale} />
-    </li>
-  );
   return (
     <fieldset className="facet">
       <legend>{legend}</legend>
-      <ul className="facet__list">{visible.map(item)}</ul>
+      <FoldedList
+        items={sorted}
+        limit={limit}
+        isSelected={(o) => selected.includes(o.value)}
+        render={(o) => (
+          <li key={o.value}>
+            <Check name={name} option={o} checked={selected.includes(o.value)} onChange={onChange} locale={locale} />
+          </li>
+        )}
+      />
+    </fieldset>
+  );
+}
+
+/** The first `limit` items (and any selected one) in a list, the rest folded under "N more". */
+function FoldedList<T>({ items, limit, isSelected, render }: { items: T[]; limit: number; isSelected: (item: T) => boolean; render: (item: T) => ReactNode }) {
+  const { t } = useTranslation();
+  const visible = items.filter((item, i) => i < limit || isSelected(item));
+  const folded = items.filter((item) => !visible.includes(item));
+  return (
+    <>
+      <ul className="facet__list">{visible.map(render)}</ul>
       {folded.length ? (
         <details className="facet__more">
           <summary>{t("search.facet.more", { count: folded.length })}</summary>
-          <ul className="facet__list">{folded.map(item)}</ul>
+          <ul className="facet__list">{folded.map(render)}</ul>
         </details>
       ) : null}
-    </fieldset>
+    </>
   );
 }
 
@@ -155,8 +168,6 @@ function SectorFacet({
       <ul className="facet__list">
         {fields.map((field) => {
           const children = field.children.filter((c) => relevant(c.code)).sort((a, b) => (counts[b.code] ?? 0) - (counts[a.code] ?? 0));
-          const visible = children.filter((c, i) => i < SUB_FIELDS_SHOWN || selected.includes(c.code));
-          const folded = children.filter((c) => !visible.includes(c));
           const item = (c: (typeof children)[number]) => (
             <li key={c.code}>
               <Check name="sector" option={option(c.code)} checked={selected.includes(c.code)} onChange={onChange} locale={locale} />
@@ -167,13 +178,7 @@ function SectorFacet({
               <Check name="sector" option={option(field.code)} checked={selected.includes(field.code)} onChange={onChange} locale={locale} />
               {children.length ? (
                 <div className="facet__sub">
-                  <ul className="facet__list">{visible.map(item)}</ul>
-                  {folded.length ? (
-                    <details className="facet__more">
-                      <summary>{t("search.facet.more", { count: folded.length })}</summary>
-                      <ul className="facet__list">{folded.map(item)}</ul>
-                    </details>
-                  ) : null}
+                  <FoldedList items={children} limit={SUB_FIELDS_SHOWN} isSelected={(c) => selected.includes(c.code)} render={item} />
                 </div>
               ) : null}
             </li>
