@@ -12,9 +12,13 @@ describe("the search outbox's dead jobs", () => {
       await enqueueListingSync(tx, listing.id);
       await enqueueListingSync(tx, listing.id);
     });
-    const jobs = await prisma.$queryRaw<{ id: bigint; key: string; max_attempts: number }[]>`SELECT id, key, max_attempts FROM graphile_worker.jobs WHERE key = ${`listing:${listing.id}`}`;
+    const jobs = await prisma.$queryRaw<{ id: bigint; key: string; max_attempts: number; queue_name: string }[]>`SELECT id, key, max_attempts, queue_name FROM graphile_worker.jobs WHERE key = ${`listing:${listing.id}`}`;
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.max_attempts).toBe(INDEX_MAX_ATTEMPTS);
+    // One listing's jobs always share a serial queue, so they cannot overlap.
+    expect(jobs[0]!.queue_name).toMatch(/^search-index-([0-9]|1[0-5])$/);
+    await prisma.$transaction((tx) => enqueueListingSync(tx, listing.id));
+    expect((await prisma.$queryRaw<{ queue_name: string }[]>`SELECT queue_name FROM graphile_worker.jobs WHERE key = ${`listing:${listing.id}`}`)[0]!.queue_name).toBe(jobs[0]!.queue_name);
 
     // A job that used its last attempt (as the worker leaves it).
     await prisma.$executeRaw`UPDATE graphile_worker._private_jobs SET attempts = max_attempts, last_error = 'Meilisearch task 7 failed: index not found' WHERE id = ${jobs[0]!.id}`;

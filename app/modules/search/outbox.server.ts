@@ -4,15 +4,25 @@ export const INDEX_LISTING_TASK = "search:index-listing";
 /** After this many failed attempts a job stays in the queue as dead, with its last error, for an admin. */
 export const INDEX_MAX_ATTEMPTS = 8;
 
+/** Jobs are spread over this many serial queues (a power of two: the queue is the id's hash & (n - 1)). */
+export const INDEX_QUEUES = 16;
+
 /**
  * Adds "bring this listing's search document up to date" to graphile-worker's
  * queue inside the caller's transaction, so the change and its outbox row
  * commit together or not at all. The job key coalesces repeated changes.
+ *
+ * Jobs of one listing must not overlap: when a change arrives while the
+ * listing's job is running, graphile-worker starts a second job, and the first
+ * (which read the row before the change) could write its stale document after
+ * the second. A named queue runs its jobs one at a time, so every listing hashes
+ * to one of INDEX_QUEUES queues.
  */
 export async function enqueueListingSync(tx: Pick<Tx, "$executeRaw">, listingId: string) {
   await tx.$executeRaw`SELECT graphile_worker.add_job(
     ${INDEX_LISTING_TASK},
     json_build_object('listingId', ${listingId}::text),
+    queue_name := 'search-index-' || (hashtext(${listingId}::text) & ${INDEX_QUEUES - 1}),
     job_key := ${`listing:${listingId}`},
     max_attempts := ${INDEX_MAX_ATTEMPTS}
   )`;
