@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resources } from "~/modules/i18n/config.ts";
@@ -14,7 +14,10 @@ function leaves(catalogue: Catalogue, prefix = ""): string[] {
 const base = (key: string) => key.replace(/_(one|other)$/, "");
 
 function catalogueFiles(lang: "vi" | "en") {
-  const dirs = ["app/modules/i18n/locales", "app/modules/listings/locales", "app/modules/search/locales"];
+  // Every feature keeps its catalogues in app/modules/<feature>/locales.
+  const dirs = readdirSync(path.join(ROOT, "app/modules"))
+    .map((m) => `app/modules/${m}/locales`)
+    .filter((d) => existsSync(path.join(ROOT, d)));
   return dirs.flatMap((d) =>
     readdirSync(path.join(ROOT, d))
       .filter((f) => f === `${lang}.json` || f.endsWith(`.${lang}.json`))

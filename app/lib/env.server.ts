@@ -44,6 +44,8 @@ export const envSchema = z
       .refine((v) => /^smtps?:\/\//.test(v), "must start with smtp:// or smtps://")
       .optional(),
     MAIL_FROM: z.string().min(3).default("Techex <no-reply@techex.local>"),
+    /** Without SMTP_URL, e-mail is written here as .eml files (default: DATA_DIR/mail-outbox). */
+    MAIL_OUTBOX_DIR: z.string().min(1).optional(),
     STRIPE_SECRET_KEY: z
       .string()
       .refine((v) => /^(sk|rk)_(test|live)_/.test(v), "must be a Stripe secret key (sk_test_… or sk_live_…)")
@@ -52,6 +54,11 @@ export const envSchema = z
       .string()
       .refine((v) => v.startsWith("whsec_"), "must start with whsec_")
       .optional(),
+    /** Stripe API origin; only tests point it at a local server (default: Stripe's own). */
+    STRIPE_API_URL: httpUrl.optional(),
+    /** Price of 30 days of featured placement in whole units: đồng and dollars (Stripe's smallest unit is derived). */
+    FEATURED_PRICE_VND: z.coerce.number({ invalid_type_error: "must be a whole number of đồng" }).int().positive().default(500_000),
+    FEATURED_PRICE_USD: z.coerce.number({ invalid_type_error: "must be a whole number of dollars" }).int().positive().default(20),
     /** Queries slower than this are logged with their model and action. */
     SLOW_QUERY_MS: z.coerce.number().int().min(0).default(250),
     /** Run the graphile-worker runner inside the web process (off to run it separately). */

@@ -1,3 +1,17 @@
+import inquiriesEn from "~/modules/inquiries/locales/inquiries.en.json";
+import inquiriesVi from "~/modules/inquiries/locales/inquiries.vi.json";
+import dealsEn from "~/modules/deals/locales/deals.en.json";
+import dealsVi from "~/modules/deals/locales/deals.vi.json";
+import matchingEn from "~/modules/matching/locales/matching.en.json";
+import matchingVi from "~/modules/matching/locales/matching.vi.json";
+import notificationsEn from "~/modules/notifications/locales/notifications.en.json";
+import notificationsVi from "~/modules/notifications/locales/notifications.vi.json";
+import alertsEn from "~/modules/alerts/locales/alerts.en.json";
+import alertsVi from "~/modules/alerts/locales/alerts.vi.json";
+import paymentsEn from "~/modules/payments/locales/payments.en.json";
+import paymentsVi from "~/modules/payments/locales/payments.vi.json";
+import reportsEn from "~/modules/reports/locales/reports.en.json";
+import reportsVi from "~/modules/reports/locales/reports.vi.json";
 import attachmentsEn from "~/modules/listings/locales/attachments.en.json";
 import attachmentsVi from "~/modules/listings/locales/attachments.vi.json";
 import importEn from "~/modules/listings/locales/import.en.json";
@@ -29,8 +43,14 @@ export function mergeCatalogues(...catalogues: Catalogue[]): Catalogue {
 }
 
 export const resources = {
-  vi: { translation: mergeCatalogues(vi, listingsVi, attachmentsVi, importVi, searchVi) },
-  en: { translation: mergeCatalogues(en, listingsEn, attachmentsEn, importEn, searchEn) },
+  vi: { translation: mergeCatalogues(
+      vi, listingsVi, attachmentsVi, importVi, searchVi,
+      inquiriesVi, dealsVi, matchingVi, notificationsVi, alertsVi, paymentsVi, reportsVi,
+    ) },
+  en: { translation: mergeCatalogues(
+      en, listingsEn, attachmentsEn, importEn, searchEn,
+      inquiriesEn, dealsEn, matchingEn, notificationsEn, alertsEn, paymentsEn, reportsEn,
+    ) },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

@@ -3,14 +3,22 @@ import { logger } from "~/lib/logger.server.ts";
 import { pruneRateLimits } from "~/modules/auth/rate-limit.server.ts";
 import { pruneExpiredSessions } from "~/modules/auth/session.server.ts";
 import { expireListings } from "~/modules/listings/listings.server.ts";
+import { alertCron, alertTasks } from "~/modules/alerts/tasks.server.ts";
+import { matchingCron, matchingTasks } from "~/modules/matching/tasks.server.ts";
+import { notificationCron, notificationTasks } from "~/modules/notifications/tasks.server.ts";
+import { paymentCron, paymentTasks } from "~/modules/payments/tasks.server.ts";
 import { INDEX_LISTING_TASK } from "~/modules/search/outbox.server.ts";
 import { syncListing } from "~/modules/search/sync.server.ts";
 
 /**
- * Every background job, by name (graphile-worker). Later features add theirs here:
- * the search outbox, matching, alerts, e-mail, expiry.
+ * Every background job, by name (graphile-worker). Features keep theirs in their own
+ * module's tasks.server.ts; they are merged here.
  */
 export const taskList: TaskList = {
+  ...notificationTasks,
+  ...matchingTasks,
+  ...alertTasks,
+  ...paymentTasks,
   /** The search outbox: one listing's document, re-read and upserted or deleted. */
   [INDEX_LISTING_TASK]: async (payload) => {
     const { listingId } = payload as { listingId?: unknown };
@@ -37,4 +45,8 @@ export const crontab = [
   "*/30 * * * * auth:prune-rate-limits ?max=3",
   // 17:05 UTC is 00:05 in Vietnam: listings expire at the start of the local day.
   "5 17 * * * listings:expire ?max=5",
+  ...notificationCron,
+  ...matchingCron,
+  ...alertCron,
+  ...paymentCron,
 ].join("\n");
