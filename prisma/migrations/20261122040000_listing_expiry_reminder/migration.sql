@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Listing" ADD COLUMN     "expiryReminderFor" TIMESTAMP(3);
+
