@@ -1,0 +1,264 @@
+import type { PaymentStatus } from "~/generated/prisma/enums.ts";
+import { prisma, type Tx } from "~/lib/db.server.ts";
+import { logger } from "~/lib/logger.server.ts";
+import { stripeWebhooks, stripeWebhookSecret, WEBHOOK_TOLERANCE_SECONDS, type Stripe } from "~/lib/stripe.server.ts";
+import { recordAudit } from "~/modules/audit/audit.server.ts";
+import { addFeaturedPlacement, revokeFeaturedPlacement } from "~/modules/listings/featured.server.ts";
+import { notifyOrganisations } from "~/modules/notifications/notify.server.ts";
+import { stripeCurrency, toStripeAmount } from "./money.ts";
+import { nextPaymentStatus } from "./status.ts";
+
+/**
+ * Stripe webhooks (DESIGN.md §4): verified, stored once, processed in the same
+ * transaction as what they grant. Stripe delivers late, twice and out of order;
+ * each handler records facts (paid, failed, expired, refunded) that only move a
+ * payment up the status ladder in status.ts, then brings the grants in line with
+ * those facts, so any order of the same events ends in the same state.
+ */
+
+export type WebhookOutcome = { status: number; body: { received?: true; duplicate?: boolean; error?: string } };
+
+/** What a handler reports: an error is kept on the event row for admins (nothing granted). */
+type Handled = { error?: string };
+
+const TRANSACTION = { maxWait: 10_000, timeout: 20_000 };
+
+export async function receiveStripeWebhook(rawBody: string, signature: string | null): Promise<WebhookOutcome> {
+  const secret = stripeWebhookSecret();
+  if (!secret) return { status: 503, body: { error: "Stripe webhooks are not configured on this server (STRIPE_WEBHOOK_SECRET is not set)" } };
+  if (!signature) return { status: 400, body: { error: "Missing Stripe-Signature header" } };
+  let event: Stripe.Event;
+  try {
+    event = stripeWebhooks.constructEvent(rawBody, signature, secret, WEBHOOK_TOLERANCE_SECONDS);
+  } catch (error) {
+    logger.warn("stripe webhook refused", { reason: error instanceof Error ? error.message : String(error) });
+    return { status: 400, body: { error: "Invalid or expired Stripe signature" } };
+  }
+  try {
+    const { duplicate } = await recordStripeEvent(event);
+    return { status: 200, body: { received: true, duplicate } };
+  } catch (error) {
+    // Nothing was stored: Stripe retries the delivery, so the payment is not lost.
+    logger.error("stripe webhook processing failed", { eventId: event.id, type: event.type, error: error instanceof Error ? error.message : String(error) });
+    return { status: 500, body: { error: "Processing failed; Stripe will retry" } };
+  }
+}
+
+/**
+ * Stores the event (its id is the primary key) and processes it in one
+ * transaction. A second delivery, even a simultaneous one, finds the row (the
+ * INSERT waits for the first transaction and then does nothing) and changes nothing.
+ */
+export async function recordStripeEvent(event: Stripe.Event, now = new Date()) {
+  return prisma.$transaction(async (tx) => {
+    const inserted = await tx.$executeRaw`
+      INSERT INTO "StripeEvent" (id, type, "stripeCreatedAt", payload, "createdAt", "updatedAt")
+      VALUES (${event.id}, ${event.type}, ${new Date(event.created * 1000)}, ${JSON.stringify(event)}::jsonb, ${now}, ${now})
+      ON CONFLICT (id) DO NOTHING`;
+    if (inserted === 0) return { duplicate: true, error: null };
+    const { error = null } = await handleEvent(tx, event, now);
+    await tx.stripeEvent.update({ where: { id: event.id }, data: { processedAt: now, error } });
+    return { duplicate: false, error };
+  }, TRANSACTION);
+}
+
+async function handleEvent(tx: Tx, event: Stripe.Event, now: Date): Promise<Handled> {
+  switch (event.type) {
+    case "checkout.session.completed":
+      return applyCheckoutSession(tx, event.data.object, event.data.object.payment_status === "unpaid" ? "processing" : "paid", now);
+    case "checkout.session.async_payment_succeeded":
+      return applyCheckoutSession(tx, event.data.object, "paid", now);
+    case "checkout.session.async_payment_failed":
+      return applyCheckoutSession(tx, event.data.object, "failed", now);
+    case "checkout.session.expired":
+      return applyCheckoutSession(tx, event.data.object, "expired", now);
+    case "charge.refunded":
+      return applyRefund(tx, event.data.object, now);
+    default:
+      // Stored for the record; nothing to do.
+      return {};
+  }
+}
+
+export type SessionOutcome = "paid" | "processing" | "failed" | "expired";
+
+/** What a retrieved session says happened (reconciliation), or null while it is still open. */
+export function sessionOutcome(session: Stripe.Checkout.Session): SessionOutcome | null {
+  if (session.status === "expired") return "expired";
+  if (session.status === "complete") return session.payment_status === "unpaid" ? "processing" : "paid";
+  return null;
+}
+
+const idOf = (value: string | { id: string } | null | undefined) => (typeof value === "string" ? value : (value?.id ?? null));
+
+/** Serialises everything that concerns one PaymentIntent (a refund may arrive before its payment). */
+const lockPaymentIntent = (tx: Tx, paymentIntentId: string) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`stripe-pi:${paymentIntentId}`}))`;
+
+async function lockedPayment(tx: Tx, paymentId: string) {
+  await tx.$queryRaw`SELECT id FROM "Payment" WHERE id = ${paymentId} FOR UPDATE`;
+  return tx.payment.findUniqueOrThrow({
+    where: { id: paymentId },
+    select: {
+      id: true,
+      purpose: true,
+      status: true,
+      amount: true,
+      currency: true,
+      organisationId: true,
+      listingId: true,
+      featuredDays: true,
+      paidAt: true,
+      refundedAt: true,
+      failedAt: true,
+      stripeCheckoutSessionId: true,
+      stripePaymentIntentId: true,
+      listing: { select: { title: true } },
+      fee: { select: { id: true, status: true, deal: { select: { id: true, title: true } } } },
+    },
+  });
+}
+type LockedPayment = Awaited<ReturnType<typeof lockedPayment>>;
+
+async function findPaymentForSession(tx: Tx, session: Stripe.Checkout.Session): Promise<{ paymentId: string } | { error: string }> {
+  const bySession = await tx.payment.findUnique({ where: { stripeCheckoutSessionId: session.id }, select: { id: true } });
+  if (bySession) return { paymentId: bySession.id };
+  // The webhook can overtake the write of the session id: our id travels as client_reference_id.
+  const reference = session.client_reference_id ?? session.metadata?.paymentId ?? null;
+  const byReference = reference ? await tx.payment.findUnique({ where: { id: reference }, select: { id: true, stripeCheckoutSessionId: true } }) : null;
+  if (byReference && byReference.stripeCheckoutSessionId === null) return { paymentId: byReference.id };
+  if (byReference) return { error: `checkout session ${session.id} does not belong to payment ${byReference.id} (its session is ${byReference.stripeCheckoutSessionId})` };
+  return { error: `no payment for checkout session ${session.id}` };
+}
+
+/**
+ * Applies what a Checkout Session reports to its Payment: amount and currency
+ * must match our record exactly, or nothing changes and the refusal is logged.
+ */
+export async function applyCheckoutSession(tx: Tx, session: Stripe.Checkout.Session, outcome: SessionOutcome, now: Date): Promise<Handled> {
+  const found = await findPaymentForSession(tx, session);
+  if ("error" in found) {
+    logger.warn("stripe session without payment", { sessionId: session.id, error: found.error });
+    return found;
+  }
+  const paymentIntentId = idOf(session.payment_intent);
+  if (paymentIntentId) await lockPaymentIntent(tx, paymentIntentId);
+  const payment = await lockedPayment(tx, found.paymentId);
+
+  const expectedAmount = toStripeAmount(payment.amount, payment.currency);
+  const expectedCurrency = stripeCurrency(payment.currency);
+  if (session.amount_total !== expectedAmount || session.currency !== expectedCurrency) {
+    const error = `amount mismatch: session ${session.id} is ${session.amount_total} ${session.currency}, payment ${payment.id} expects ${expectedAmount} ${expectedCurrency}; nothing granted`;
+    logger.error("stripe payment refused", { paymentId: payment.id, sessionId: session.id, error });
+    return { error };
+  }
+
+  const data: { stripeCheckoutSessionId?: string; stripePaymentIntentId?: string; status?: PaymentStatus; paidAt?: Date; failedAt?: Date; refundedAt?: Date; stripeChargeId?: string } = {};
+  if (!payment.stripeCheckoutSessionId) data.stripeCheckoutSessionId = session.id;
+  if (paymentIntentId && !payment.stripePaymentIntentId) data.stripePaymentIntentId = paymentIntentId;
+  let status = payment.status;
+  const firstPaid = outcome === "paid" && !payment.paidAt;
+  let firstRefund = false;
+  if (firstPaid) {
+    data.paidAt = now;
+    status = nextPaymentStatus(status, "PAID");
+    // A full refund reported before we knew this payment intent.
+    const early = paymentIntentId && !payment.refundedAt ? await storedFullRefund(tx, paymentIntentId) : null;
+    if (early) {
+      data.refundedAt = now;
+      data.stripeChargeId = early.chargeId;
+      status = nextPaymentStatus(status, "REFUNDED");
+      firstRefund = true;
+    }
+  } else if (outcome === "failed") {
+    status = nextPaymentStatus(status, "FAILED");
+    if (!payment.failedAt) data.failedAt = now;
+  } else if (outcome === "expired") {
+    status = nextPaymentStatus(status, "EXPIRED");
+  }
+  if (status !== payment.status) data.status = status;
+  if (Object.keys(data).length) await tx.payment.update({ where: { id: payment.id }, data });
+  return settleGrants(tx, { ...payment, ...data, status }, { firstPaid, firstRefund, now });
+}
+
+async function storedFullRefund(tx: Tx, paymentIntentId: string) {
+  const rows = await tx.$queryRaw<{ chargeId: string }[]>`
+    SELECT payload->'data'->'object'->>'id' AS "chargeId" FROM "StripeEvent"
+    WHERE type = 'charge.refunded'
+      AND payload->'data'->'object'->>'payment_intent' = ${paymentIntentId}
+      AND payload->'data'->'object'->>'refunded' = 'true'
+    ORDER BY "stripeCreatedAt" LIMIT 1`;
+  return rows[0] ?? null;
+}
+
+/**
+ * A full refund removes what the payment granted. A partial refund is recorded
+ * on the event for an admin and revokes nothing: the placement or fee stands.
+ */
+export async function applyRefund(tx: Tx, charge: Stripe.Charge, now: Date): Promise<Handled> {
+  const paymentIntentId = idOf(charge.payment_intent);
+  if (!paymentIntentId) return { error: `charge ${charge.id} has no payment intent: not one of our Checkout payments` };
+  await lockPaymentIntent(tx, paymentIntentId);
+  const match = await tx.payment.findUnique({ where: { stripePaymentIntentId: paymentIntentId }, select: { id: true } });
+  if (!match) {
+    // Kept: applyCheckoutSession finds this event when the payment is reported.
+    return { error: `no payment for payment intent ${paymentIntentId} yet; the refund is applied when the payment is reported` };
+  }
+  if (!(charge.refunded || charge.amount_refunded >= charge.amount)) {
+    logger.warn("partial stripe refund", { paymentId: match.id, chargeId: charge.id, refunded: charge.amount_refunded, amount: charge.amount });
+    return { error: `partial refund of ${charge.amount_refunded} of ${charge.amount} ${charge.currency}: nothing revoked` };
+  }
+  const payment = await lockedPayment(tx, match.id);
+  if (payment.refundedAt) return {};
+  const data = { refundedAt: now, stripeChargeId: charge.id, status: nextPaymentStatus(payment.status, "REFUNDED") };
+  await tx.payment.update({ where: { id: payment.id }, data });
+  return settleGrants(tx, { ...payment, ...data }, { firstPaid: false, firstRefund: true, now });
+}
+
+/** Brings the placement or fee in line with the payment's facts, then audits and notifies what is new. */
+async function settleGrants(tx: Tx, payment: LockedPayment, change: { firstPaid: boolean; firstRefund: boolean; now: Date }): Promise<Handled> {
+  const { now } = change;
+  let error: string | undefined;
+  if (payment.purpose === "FEATURED_PLACEMENT") {
+    if (payment.paidAt && payment.listingId) {
+      const existing = await tx.featuredPlacement.findUnique({ where: { paymentId: payment.id }, select: { id: true } });
+      if (!existing) await addFeaturedPlacement(tx, { listingId: payment.listingId, paymentId: payment.id, days: payment.featuredDays ?? 30, now });
+    } else if (payment.paidAt) {
+      error = `payment ${payment.id} is paid but its listing no longer exists: nothing to feature`;
+    }
+    if (payment.refundedAt) await revokeFeaturedPlacement(tx, { paymentId: payment.id, now });
+  } else if (payment.fee) {
+    const status = payment.refundedAt ? "REFUNDED" : payment.paidAt ? "PAID" : payment.fee.status;
+    if (status !== payment.fee.status) await tx.brokerageFee.update({ where: { id: payment.fee.id }, data: { status } });
+  } else if (payment.paidAt) {
+    error = `payment ${payment.id} is paid but no brokerage fee points to it`;
+  }
+  const amount = payment.amount.toString();
+  if (change.firstPaid) {
+    await recordAudit({ actorId: null, action: "payment.paid", entityType: "Payment", entityId: payment.id, data: { amount, currency: payment.currency, purpose: payment.purpose } }, tx);
+    await notifyOrganisations(tx, [payment.organisationId], {
+      type: "PAYMENT_RECEIVED",
+      data: {
+        paymentId: payment.id,
+        purpose: payment.purpose,
+        amount,
+        currency: payment.currency,
+        ...(payment.listing ? { listingTitle: payment.listing.title } : {}),
+        ...(payment.fee ? { dealTitle: payment.fee.deal.title } : {}),
+      },
+      url: `/payments/${payment.id}`,
+    });
+  }
+  if (change.firstRefund) {
+    await recordAudit({ actorId: null, action: "payment.refunded", entityType: "Payment", entityId: payment.id, data: { amount, currency: payment.currency, purpose: payment.purpose } }, tx);
+  }
+  if (error) logger.warn("stripe payment needs attention", { paymentId: payment.id, error });
+  return error ? { error } : {};
+}
+
+/** Applies a retrieved session outside a webhook (reconciliation), in its own transaction. */
+export async function applyRetrievedSession(session: Stripe.Checkout.Session, now = new Date()) {
+  const outcome = sessionOutcome(session);
+  if (!outcome) return { applied: false as const };
+  const result = await prisma.$transaction((tx) => applyCheckoutSession(tx, session, outcome, now), TRANSACTION);
+  return { applied: true as const, outcome, error: result.error ?? null };
+}
