@@ -2,6 +2,7 @@ import { Prisma, type IpStatus, type TransferObject } from "~/generated/prisma/c
 import { prisma, type Tx } from "~/lib/db.server.ts";
 import { forbidden, notFound } from "~/lib/http.server.ts";
 import { recordAudit } from "~/modules/audit/audit.server.ts";
+import { notifyOrganisations } from "~/modules/notifications/notify.server.ts";
 import { enqueueListingSync } from "~/modules/search/outbox.server.ts";
 import { can, scopeOf, type Actor, type Scope } from "~/modules/auth/permissions.ts";
 import { editMode, expiryFrom, isUsableReason, transition, type LifecycleAction, type ListingStatus } from "./lifecycle.ts";
@@ -235,9 +236,25 @@ export async function transitionListing(
     if (asModerator) {
       await recordAudit({ actorId: actor.id, action: `listing.${action}`, entityType: "Listing", entityId: id, data: reason ? { reason } : undefined, ipAddress: options.ipAddress }, tx);
     }
+    if (action === "approve" || action === "reject") await notifyModerationDecision(tx, actor.id, id, action === "approve", reason);
     return true;
   });
   return changed ? { ok: true, status: result.to } : { ok: false, error: "errors.staleListing" };
+}
+
+/** The listing's organisation hears the moderator's decision (MODERATION_DECISION), in the decision's transaction. */
+async function notifyModerationDecision(tx: Tx, moderatorId: string, listingId: string, approved: boolean, reason?: string, revision = false) {
+  const listing = await tx.listing.findUniqueOrThrow({ where: { id: listingId }, select: { title: true, organisationId: true } });
+  await notifyOrganisations(
+    tx,
+    [listing.organisationId],
+    {
+      type: "MODERATION_DECISION",
+      data: { listingId, listingTitle: listing.title, decision: approved ? "APPROVED" : "REJECTED", ...(reason ? { reason } : {}), ...(revision ? { revision: true } : {}) },
+      url: approved ? `/listings/${listingId}` : `/listings/${listingId}/edit`,
+    },
+    { exceptUserId: moderatorId },
+  );
 }
 
 async function ownsListing(actor: Actor, id: string) {
@@ -282,6 +299,7 @@ export async function decideRevision(
       { actorId: actor.id, action: decision.approve ? "listing.revision.approve" : "listing.revision.reject", entityType: "Listing", entityId: revision.listingId, ipAddress: meta.ipAddress },
       tx,
     );
+    await notifyModerationDecision(tx, actor.id, revision.listingId, decision.approve, decision.approve ? undefined : decision.reason.trim(), true);
     return true;
   });
   return done ? { ok: true, status: "PUBLISHED" } : { ok: false, error: "errors.staleListing" };

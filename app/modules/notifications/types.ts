@@ -8,7 +8,14 @@ export interface NotificationPayloads {
   INQUIRY_RECEIVED: { inquiryId: string; listingId: string; listingTitle: string; fromOrganisation: string };
   /** A new message in an inquiry thread the recipient takes part in. */
   INQUIRY_ANSWERED: { inquiryId: string; listingTitle: string; byOrganisation: string };
-  MODERATION_DECISION: { listingId: string; listingTitle: string; decision: "APPROVED" | "REJECTED"; reason?: string };
+  MODERATION_DECISION: {
+    listingId: string;
+    listingTitle: string;
+    decision: "APPROVED" | "REJECTED";
+    reason?: string;
+    /** True when the decision was about an edit of a published listing, not the listing itself. */
+    revision?: boolean;
+  };
   /** A match involving the recipient organisation's listing. */
   MATCH_SUGGESTED: { matchId: string; listingId: string; listingTitle: string; otherListingId: string; otherTitle: string; score: number };
   DEAL_STAGE_CHANGED: { dealId: string; dealTitle: string; fromStage: string | null; toStage: string; comment?: string };
