@@ -1,10 +1,15 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { invariantResponse } from "~/lib/http.server.ts";
+import { getActor } from "~/modules/auth/actor.server.ts";
+import inquiriesStylesheet from "~/modules/inquiries/components/inquiries.css";
+import { NdaPanel } from "~/modules/inquiries/components/nda-panel.tsx";
+import { findOpenInquiryFor } from "~/modules/inquiries/inquiries.server.ts";
+import { getNdaPanel } from "~/modules/inquiries/nda.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { formatDate, formatMoney } from "~/modules/i18n/format.ts";
 import { ListingCard } from "~/components/listing-card.tsx";
@@ -14,7 +19,10 @@ import { attachmentsStylesheet, Gallery } from "~/modules/listings/components/ga
 import { getRelatedListings } from "~/modules/listings/queries.server.ts";
 import { provinceLabel, sectorLabel } from "~/modules/listings/labels.ts";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: attachmentsStylesheet }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: attachmentsStylesheet },
+  { rel: "stylesheet", href: inquiriesStylesheet },
+];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.listing.title} — Techex` : "Techex" },
@@ -26,11 +34,21 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   invariantResponse(listing, "Not found", { status: 404 });
   const num = (v: bigint | null) => (v === null ? null : Number(v));
   const { description: _markdown, ...shown } = listing;
-  const [related, attachments] = await Promise.all([getRelatedListings(listing.id, listing.sectors.map((s) => s.sector.code)), listAttachments(listing.id)]);
+  const actor = await getActor(request);
+  const [related, attachments, nda, openInquiryId] = await Promise.all([
+    getRelatedListings(listing.id, listing.sectors.map((s) => s.sector.code)),
+    listAttachments(listing.id),
+    // Confidential details are loaded only for the owner and organisations that accepted the NDA.
+    getNdaPanel(actor, listing.id),
+    actor ? findOpenInquiryFor(actor, listing.id) : null,
+  ]);
+  const isOwner = actor?.organisationIds.includes(listing.organisation.id) ?? false;
   return json({
     locale: await getLocale(request),
     related,
     attachments,
+    nda,
+    viewer: { signedIn: actor !== null, isOwner, openInquiryId },
     listing: {
       ...shown,
       priceMin: num(listing.priceMin),
@@ -55,8 +73,10 @@ function useCountView(id: string) {
 }
 
 export default function ListingPage() {
-  const { listing: l, locale, related, attachments } = useLoaderData<typeof loader>();
+  const { listing: l, locale, related, attachments, nda, viewer } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
+  const [searchParams] = useSearchParams();
+  const ndaNotice = searchParams.get("nda");
   useCountView(l.id);
   const facts: [string, React.ReactNode][] = [];
   if (l.trl) facts.push([t("listing.trl"), `TRL ${l.trl}`]);
@@ -150,11 +170,21 @@ export default function ListingPage() {
               <p className="pre-line">{l.partnerSought}</p>
             </>
           ) : null}
-          {l.hasConfidential ? (
+          {l.hasConfidential && nda.kind === "locked" ? (
             <aside className="notice confidential-notice" lang={locale} dir="ltr">
               <strong>{t("listing.confidentialTitle")}</strong> {t("listing.confidentialBody")}
             </aside>
           ) : null}
+          {ndaNotice === "accepted" && nda.kind === "unlocked" ? (
+            <p className="notice notice--ok" role="status" lang={locale} dir="ltr">
+              {t("inquiries.nda.acceptedNotice")}
+            </p>
+          ) : ndaNotice === "changed" && nda.kind === "locked" ? (
+            <p className="notice notice--warn" role="alert" lang={locale} dir="ltr">
+              {t("inquiries.nda.changed")}
+            </p>
+          ) : null}
+          <NdaPanel panel={nda} listingId={l.id} locale={locale} language={l.language} />
         </div>
         <aside className="card listing-page__facts">
           <dl className="facts">
@@ -174,6 +204,30 @@ export default function ListingPage() {
           </p>
           {l.publishedAt ? <p className="muted">{t("listing.publishedOn", { date: formatDate(l.publishedAt, locale) })}</p> : null}
           <p className="muted">{t("listing.views", { count: l.viewCount })}</p>
+          <div className="listing-actions no-print">
+            {viewer.isOwner ? (
+              <>
+                <Link to={`/listings/${l.id}/matches`} className="button button--ghost">
+                  {t("inquiries.listing.matches")}
+                </Link>
+                <Link to={`/listings/${l.id}/feature`} className="button button--ghost">
+                  {t("inquiries.listing.feature")}
+                </Link>
+              </>
+            ) : null}
+            {viewer.openInquiryId ? (
+              <Link to={`/inquiries/${viewer.openInquiryId}`} className="button">
+                {t("inquiries.listing.viewInquiry")}
+              </Link>
+            ) : !viewer.isOwner ? (
+              <Link
+                to={viewer.signedIn ? `/listings/${l.id}/inquire` : `/login?redirectTo=${encodeURIComponent(`/listings/${l.id}/inquire`)}`}
+                className="button"
+              >
+                {t("inquiries.listing.inquire")}
+              </Link>
+            ) : null}
+          </div>
           <p className="no-print">
             <button type="button" className="button button--ghost button--small" onClick={() => window.print()}>
               {t("listing.print")}

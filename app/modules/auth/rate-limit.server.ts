@@ -10,6 +10,8 @@ export const LIMITS = {
   signup: { points: 5, duration: 60 * 60 },
   login: { points: 10, duration: 15 * 60 },
   inquiry: { points: 20, duration: 60 * 60 },
+  /** Inquiries sent by one user, whatever network they use. */
+  inquiryUser: { points: 10, duration: 60 * 60 },
   listingView: { points: 1, duration: 60 * 60 },
 } as const;
 export type LimitName = keyof typeof LIMITS;

@@ -131,6 +131,28 @@ function findPublicListing(id: string) {
 }
 
 /**
+ * A public listing's NDA: the exact text a reader accepts, and the owner. Null when
+ * the listing is not public or has no confidential details. Never the details.
+ */
+export async function getListingNda(listingId: string) {
+  const row = await prisma.listingConfidential.findFirst({
+    where: { listingId, listing: publicListingWhere() },
+    select: { ndaText: true, listing: { select: { organisationId: true } } },
+  });
+  return row && { listingId, organisationId: row.listing.organisationId, ndaText: row.ndaText };
+}
+
+/**
+ * A public listing's confidential details as sanitised HTML. Callers decide first
+ * who may read them (the listing's organisation, or one that accepted its NDA:
+ * see app/modules/inquiries/nda.server.ts); nothing else loads this text for a page.
+ */
+export async function getConfidentialDetailsHtml(listingId: string) {
+  const row = await prisma.listingConfidential.findFirst({ where: { listingId, listing: publicListingWhere() }, select: { details: true } });
+  return row ? renderMarkdown(row.details) : null;
+}
+
+/**
  * A published listing for the public JSON API: every public field, money as
  * numbers in whole units, sectors with both labels, no confidential text.
  */
