@@ -12,13 +12,13 @@ export const INQUIRY_LIMITS = {
   reply: { min: 1, max: 4000 },
 } as const;
 
+/** Required text: one message at a time (empty, then too short or too long). */
 const text = (limits: { min: number; max: number }, tooShort: string) =>
   z
     .string({ required_error: "errors.required" })
     .trim()
     .min(1, "errors.required")
-    .min(limits.min, tooShort)
-    .max(limits.max, "errors.tooLong");
+    .pipe(z.string().min(limits.min, tooShort).max(limits.max, "errors.tooLong"));
 
 const id = z.string({ required_error: "errors.chooseOne" }).trim().min(1, "errors.chooseOne").max(64, "errors.chooseOne");
 
