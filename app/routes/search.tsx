@@ -16,6 +16,7 @@ import { cleanSearchParams, pageHref, SEARCH_PATH, withoutParam } from "~/module
 import searchStyles from "~/modules/search/components/search.css";
 import { searchParamsFromUrl, searchParamsSchema, SORTS } from "~/modules/search/schema.ts";
 import { searchListings } from "~/modules/search/search.server.ts";
+import { SaveSearchForm } from "~/modules/alerts/components/save-search-form.tsx";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: searchStyles }];
 
@@ -99,6 +100,7 @@ export default function SearchPage() {
       <h1 id="search-title" className="search-page__title">
         {t("search.title")}
       </h1>
+      <SaveSearchForm current={searchParams} />
       <Form method="get" action={SEARCH_PATH} className="search-form" onSubmit={onSubmit}>
         <div className="search-bar" role="search">
           <label htmlFor="search-q" className="search-bar__label">
