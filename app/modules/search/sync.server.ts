@@ -1,5 +1,7 @@
+import { prisma } from "~/lib/db.server.ts";
 import { logger } from "~/lib/logger.server.ts";
 import { indexName, meili } from "~/lib/meili.server.ts";
+import { enqueueListingMatching } from "~/modules/matching/enqueue.server.ts";
 import { loadDocument, loadDocumentPage, type ListingDocument } from "./document.server.ts";
 import { ensureListingsIndex, LISTINGS, listingsIndex } from "./index.server.ts";
 
@@ -21,6 +23,8 @@ export async function syncListing(listingId: string): Promise<"upserted" | "dele
     throw new Error(`Meilisearch task ${task.uid} ${task.status}: ${task.error?.message ?? "no error given"}`);
   }
   logger.debug("search document synced", { listingId, task: task.uid, action: document ? "upsert" : "delete" });
+  // Matching reads the index, so it runs once the document is in (or out of) it.
+  await enqueueListingMatching(prisma, listingId);
   return document ? "upserted" : "deleted";
 }
 

@@ -1,0 +1,19 @@
+import type { Tx } from "~/lib/db.server.ts";
+
+export const MATCH_LISTING_TASK = "matching:listing";
+export const MATCH_FULL_PASS_TASK = "matching:full-pass";
+const MATCH_MAX_ATTEMPTS = 10;
+
+/**
+ * Queues "recompute this listing's matches" (graphile-worker). Called by the search
+ * index job once the listing's document is upserted or deleted, so the matcher reads
+ * an index that already reflects the change. The key coalesces bursts of changes.
+ */
+export async function enqueueListingMatching(db: Pick<Tx, "$executeRaw">, listingId: string) {
+  await db.$executeRaw`SELECT graphile_worker.add_job(
+    ${MATCH_LISTING_TASK},
+    json_build_object('listingId', ${listingId}::text),
+    job_key := ${`match:${listingId}`},
+    max_attempts := ${MATCH_MAX_ATTEMPTS}
+  )`;
+}

@@ -1,0 +1,168 @@
+/**
+ * How well an offer answers a need (DESIGN.md §3 "Matching"). Pure: no database,
+ * no Meilisearch; the caller supplies the text score and both listings' facts.
+ *
+ *   score = 0.40·text + 0.20·sector + 0.15·trl + 0.10·price + 0.10·mode + 0.05·province
+ *
+ * Each component is in [0, 1]:
+ * - text: Meilisearch's ranking score of the offer for the need's text (see related.server.ts).
+ * - sector: 1 when both share a sub-field (2.11), 0.5 when they share only a field (2), else 0.
+ * - trl: 1 when the offer's TRL ≥ the need's minimum; 0.5 (unknown) when either side has no TRL.
+ * - price: the offer's price in VND against the need's budget: 1 entirely within, 0.75 when the
+ *   range straddles the budget's top, 0.25 when a NEGOTIABLE asking price is above it, 0.5 (unknown)
+ *   when there is no price (NEGOTIABLE/ON_REQUEST without amounts) or no budget.
+ * - mode: 1 when a wanted transfer mode is offered, 0 when none is, 0.5 when the need names none.
+ * - province: 1 when the offer is in a preferred province, 0 when it is not, 0.5 without a preference.
+ *
+ * Hard criteria: a TRL below the need's minimum, or a FIXED price entirely above the budget.
+ * A pair that fails one is EXCLUDED: it is never suggested (an existing introduced or dismissed
+ * match keeps its status and gets the new score and reasons, which say why).
+ * A pair is suggested when it has no hard failure, some topical link (text > 0 or a shared
+ * sector) and a score ≥ MIN_SCORE; each need keeps its best MAX_PER_NEED offers.
+ */
+
+export const WEIGHTS = { text: 0.4, sector: 0.2, trl: 0.15, price: 0.1, mode: 0.1, province: 0.05 } as const;
+export const MIN_SCORE = 0.4;
+export const MAX_PER_NEED = 20;
+/** A component's value when a side lacks the information: neither a reason for nor against. */
+const UNKNOWN = 0.5;
+
+export type Reason =
+  | { code: "TEXT"; score: number }
+  | { code: "SECTOR"; sector: string }
+  | { code: "SECTOR_FIELD"; field: string }
+  | { code: "NO_SECTOR" }
+  | { code: "TRL_OK"; trl: number; min: number }
+  | { code: "TRL_LOW"; trl: number; min: number }
+  | { code: "TRL_UNKNOWN" }
+  | { code: "WITHIN_BUDGET"; partial?: true }
+  | { code: "OVER_BUDGET" }
+  | { code: "NEGOTIABLE_OVER_BUDGET" }
+  | { code: "PRICE_UNKNOWN" }
+  | { code: "TRANSFER_MODE"; modes: string[] }
+  | { code: "NO_TRANSFER_MODE" }
+  | { code: "PROVINCE"; province: string }
+  | { code: "OTHER_PROVINCE" };
+
+export type ReasonCode = Reason["code"];
+/** Reasons that exclude a pair from suggestions. */
+export const HARD_FAILURES: readonly ReasonCode[] = ["TRL_LOW", "OVER_BUDGET"];
+/** Reasons that speak against a pair (shown as such). */
+export const NEGATIVE_REASONS: readonly ReasonCode[] = ["TRL_LOW", "OVER_BUDGET", "NEGOTIABLE_OVER_BUDGET", "NO_TRANSFER_MODE", "OTHER_PROVINCE", "NO_SECTOR"];
+
+export interface NeedFacts {
+  sectorCodes: readonly string[];
+  minTrl: number | null;
+  /** Budget bounds in VND (already converted). */
+  budgetMinVnd: number | null;
+  budgetMaxVnd: number | null;
+  transferModes: readonly string[];
+  preferredProvinceCodes: readonly string[];
+}
+
+export interface OfferFacts {
+  sectorCodes: readonly string[];
+  trl: number | null;
+  priceType: "FIXED" | "NEGOTIABLE" | "ON_REQUEST";
+  /** Price bounds in VND (already converted). */
+  priceMinVnd: number | null;
+  priceMaxVnd: number | null;
+  transferModes: readonly string[];
+  provinceCode: string | null;
+}
+
+export interface PairScore {
+  score: number;
+  textScore: number;
+  reasons: Reason[];
+  /** Hard failures found; a pair with any is never suggested. */
+  hardFailures: ReasonCode[];
+  /** Whether the pair may be suggested (no hard failure, some topical link, score ≥ MIN_SCORE). */
+  qualifies: boolean;
+}
+
+const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
+const fieldOf = (code: string) => code.split(".")[0]!;
+
+function sectorPart(need: readonly string[], offer: readonly string[]): { value: number; reason: Reason } {
+  const subNeed = need.filter((c) => c.includes("."));
+  const subOffer = new Set(offer.filter((c) => c.includes(".")));
+  const shared = subNeed.filter((c) => subOffer.has(c)).sort();
+  if (shared.length) return { value: 1, reason: { code: "SECTOR", sector: shared[0]! } };
+  const offerFields = new Set(offer.map(fieldOf));
+  const field = [...new Set(need.map(fieldOf))].filter((f) => offerFields.has(f)).sort()[0];
+  if (field) return { value: 0.5, reason: { code: "SECTOR_FIELD", field } };
+  return { value: 0, reason: { code: "NO_SECTOR" } };
+}
+
+function trlPart(minTrl: number | null, trl: number | null): { value: number; reason: Reason | null } {
+  if (minTrl === null) return { value: UNKNOWN, reason: null };
+  if (trl === null) return { value: UNKNOWN, reason: { code: "TRL_UNKNOWN" } };
+  return trl >= minTrl ? { value: 1, reason: { code: "TRL_OK", trl, min: minTrl } } : { value: 0, reason: { code: "TRL_LOW", trl, min: minTrl } };
+}
+
+function pricePart(need: NeedFacts, offer: OfferFacts): { value: number; reason: Reason | null } {
+  const budgetTop = need.budgetMaxVnd ?? null;
+  const low = offer.priceMinVnd ?? offer.priceMaxVnd;
+  const high = offer.priceMaxVnd ?? offer.priceMinVnd;
+  if (budgetTop === null) return { value: UNKNOWN, reason: null };
+  if (offer.priceType === "ON_REQUEST" || low === null || high === null) return { value: UNKNOWN, reason: { code: "PRICE_UNKNOWN" } };
+  if (high <= budgetTop) return { value: 1, reason: { code: "WITHIN_BUDGET" } };
+  if (low <= budgetTop) return { value: 0.75, reason: { code: "WITHIN_BUDGET", partial: true } };
+  // Entirely above the budget: decisive for a fixed price, a point against when negotiable.
+  return offer.priceType === "FIXED" ? { value: 0, reason: { code: "OVER_BUDGET" } } : { value: 0.25, reason: { code: "NEGOTIABLE_OVER_BUDGET" } };
+}
+
+function modePart(wanted: readonly string[], offered: readonly string[]): { value: number; reason: Reason | null } {
+  if (wanted.length === 0) return { value: UNKNOWN, reason: null };
+  const have = new Set(offered);
+  const modes = wanted.filter((m) => have.has(m));
+  return modes.length ? { value: 1, reason: { code: "TRANSFER_MODE", modes } } : { value: 0, reason: { code: "NO_TRANSFER_MODE" } };
+}
+
+function provincePart(preferred: readonly string[], province: string | null): { value: number; reason: Reason | null } {
+  if (preferred.length === 0) return { value: UNKNOWN, reason: null };
+  return province !== null && preferred.includes(province)
+    ? { value: 1, reason: { code: "PROVINCE", province } }
+    : { value: 0, reason: { code: "OTHER_PROVINCE" } };
+}
+
+/** Scores one (need, offer) pair; `textScore` is the offer's relevance for the need's text, in [0, 1]. */
+export function scorePair(need: NeedFacts, offer: OfferFacts, textScore: number): PairScore {
+  const text = Math.min(1, Math.max(0, Number.isFinite(textScore) ? textScore : 0));
+  const sector = sectorPart(need.sectorCodes, offer.sectorCodes);
+  const trl = trlPart(need.minTrl, offer.trl);
+  const price = pricePart(need, offer);
+  const mode = modePart(need.transferModes, offer.transferModes);
+  const province = provincePart(need.preferredProvinceCodes, offer.provinceCode);
+  const score =
+    WEIGHTS.text * text +
+    WEIGHTS.sector * sector.value +
+    WEIGHTS.trl * trl.value +
+    WEIGHTS.price * price.value +
+    WEIGHTS.mode * mode.value +
+    WEIGHTS.province * province.value;
+  const reasons: Reason[] = [sector.reason, trl.reason, price.reason, mode.reason, province.reason].filter((r): r is Reason => r !== null);
+  if (text > 0) reasons.push({ code: "TEXT", score: round(text, 2) });
+  const hardFailures = reasons.map((r) => r.code).filter((code) => HARD_FAILURES.includes(code));
+  const topical = text > 0 || sector.value > 0;
+  return {
+    score: round(score),
+    textScore: round(text),
+    reasons,
+    hardFailures,
+    qualifies: hardFailures.length === 0 && topical && score >= MIN_SCORE,
+  };
+}
+
+/** Best first; ties broken by the offer id so the order is stable. */
+export function rankPairs<T extends { score: number; offerId: string }>(pairs: T[]): T[] {
+  return [...pairs].sort((a, b) => b.score - a.score || a.offerId.localeCompare(b.offerId));
+}
+
+/** Combines the ranking scores of several text queries (title, keywords, problem, summary) into one. */
+export function combineTextScores(parts: { weight: number; score: number }[]): number {
+  const total = parts.reduce((sum, p) => sum + p.weight, 0);
+  if (total === 0) return 0;
+  return parts.reduce((sum, p) => sum + p.weight * Math.min(1, Math.max(0, p.score)), 0) / total;
+}
