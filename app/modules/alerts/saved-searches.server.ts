@@ -1,8 +1,7 @@
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
-import { notFound } from "~/lib/http.server.ts";
-import { requirePermission } from "~/modules/auth/actor.server.ts";
-import type { Actor } from "~/modules/auth/permissions.ts";
+import { forbidden, notFound } from "~/lib/http.server.ts";
+import { holds, type Actor } from "~/modules/auth/permissions.ts";
 import type { Locale } from "~/modules/i18n/config.ts";
 import { getListingFormOptions } from "~/modules/listings/queries.server.ts";
 import { fixedT } from "~/modules/notifications/translate.server.ts";
@@ -17,6 +16,14 @@ import {
   type AlertFrequency,
   type SavedFilters,
 } from "./schema.ts";
+
+/**
+ * Saved searches are personal: a member manages their own (saved-search:manage:own)
+ * whether or not they belong to an organisation yet; the row's userId is the owner.
+ */
+function requireManage(actor: Actor) {
+  if (!holds(actor, "saved-search:manage:own") && !holds(actor, "saved-search:manage:any")) throw forbidden();
+}
 
 export type SaveResult = { ok: true; id: string; existing: boolean } | { ok: false; error: "alerts.errors.limit" };
 
@@ -53,7 +60,7 @@ export async function saveSearch(
   params: SearchParams,
   options: { name?: string; frequency: AlertFrequency; locale: Locale },
 ): Promise<SaveResult> {
-  requirePermission(actor, "saved-search:manage");
+  requireManage(actor);
   const filters = toSavedFilters(params) as Prisma.InputJsonValue;
   const query = params.q;
   const existing = await prisma.savedSearch.findFirst({ where: { userId: actor.id, query, filters: { equals: filters } }, select: { id: true } });
@@ -73,7 +80,7 @@ export async function saveSearch(
 
 /** The member's saved searches, newest first, each with the link that reproduces it. */
 export async function listSavedSearches(actor: Actor) {
-  requirePermission(actor, "saved-search:manage");
+  requireManage(actor);
   const rows = await prisma.savedSearch.findMany({
     where: { userId: actor.id },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -96,7 +103,7 @@ export async function listSavedSearches(actor: Actor) {
  * on: a member coming back is not sent the whole backlog.
  */
 export async function updateSavedSearch(actor: Actor, id: string, input: { frequency: AlertFrequency; name?: string }) {
-  requirePermission(actor, "saved-search:manage");
+  requireManage(actor);
   const search = await prisma.savedSearch.findFirst({ where: { id, userId: actor.id }, select: { id: true, frequency: true, unsubscribedAt: true } });
   if (!search) throw notFound();
   const resuming = input.frequency !== "NEVER" && (search.frequency === "NEVER" || search.unsubscribedAt !== null);
@@ -112,7 +119,7 @@ export async function updateSavedSearch(actor: Actor, id: string, input: { frequ
 }
 
 export async function deleteSavedSearch(actor: Actor, id: string) {
-  requirePermission(actor, "saved-search:manage");
+  requireManage(actor);
   const { count } = await prisma.savedSearch.deleteMany({ where: { id, userId: actor.id } });
   if (count === 0) throw notFound();
 }
