@@ -85,7 +85,8 @@ export default function DealPage() {
           {thread ? <InquiryThread thread={thread} locale={locale} /> : null}
         </div>
         <aside className="deal-page__side">
-          <TransitionPanel deal={deal} actions={permissions.actions} errors={errors} sentAction={sentAction} />
+          {/* A key per version: after a change the forms start empty again. */}
+          <TransitionPanel key={deal.version} deal={deal} actions={permissions.actions} errors={errors} sentAction={sentAction} sentValues={result?.initialValue} />
           {permissions.actions.length === 0 ? (
             <p className="muted">{isClosedStage(deal.stage) ? t("deals.form.finished") : t("deals.form.readOnly")}</p>
           ) : null}

@@ -18,7 +18,7 @@ export function BoardFilters({ options, locale }: { options: FilterOptions; loca
   const [params] = useSearchParams();
   const stage = params.get("stage");
   return (
-    <Form method="get" className="form-inline filters" aria-label={t("deals.filters.apply")}>
+    <Form method="get" className="form-inline filters deal-filters" aria-label={t("deals.filters.apply")}>
       {stage ? <input type="hidden" name="stage" value={stage} /> : null}
       <label>
         {t("deals.filters.broker")}{" "}

@@ -2,7 +2,7 @@ import type { SerializeFrom } from "@remix-run/node";
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ErrorList, Field, SelectField, TextareaField } from "~/components/forms.tsx";
-import type { Locale } from "~/modules/i18n/config.ts";
+import { INTL_LOCALE, type Locale } from "~/modules/i18n/config.ts";
 import { formatDate } from "~/modules/i18n/format.ts";
 import type { DealPage } from "../deals.server.ts";
 import { AGREEMENT_TYPES, COMMENT_MAX, DEAL_CURRENCIES, LOST_REASON_LENGTH, type DealAction } from "../state-machine.ts";
@@ -180,7 +180,7 @@ export function DealHistory({ transitions, locale }: { transitions: DealView["tr
             </strong>
             <br />
             <span className="muted small">
-              {formatDate(tr.createdAt, locale)} · {t("deals.page.by", { name: tr.actor?.name ?? t("deals.page.someone") })}
+              {formatDateTime(tr.createdAt, locale)} · {t("deals.page.by", { name: tr.actor?.name ?? t("deals.page.someone") })}
             </span>
             {tr.comment ? (
               <p className="pre-line" dir="auto">
@@ -192,6 +192,11 @@ export function DealHistory({ transitions, locale }: { transitions: DealView["tr
       </ol>
     </section>
   );
+}
+
+/** When a step was taken matters within a day too: date and time, in Vietnam's time zone like every date. */
+function formatDateTime(value: string, locale: Locale) {
+  return new Intl.DateTimeFormat(INTL_LOCALE[locale], { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Ho_Chi_Minh" }).format(new Date(value));
 }
 
 const FORWARD: DealAction[] = ["qualify", "introduce", "sign_nda", "negotiate", "reach_agreement", "complete"];
@@ -206,29 +211,46 @@ function Hidden({ action, version }: { action: DealAction; version: number }) {
   );
 }
 
-function CommentField({ id, errors }: { id: string; errors: FormErrors }) {
+function CommentField({ id, errors, values, withHint = false }: { id: string; errors: FormErrors; values?: SentValues; withHint?: boolean }) {
   const { t } = useTranslation();
   return (
     <TextareaField
       label={t("deals.form.comment")}
-      hint={t("deals.form.commentHint")}
+      hint={withHint ? t("deals.form.commentHint") : undefined}
       errors={errors?.comment}
-      textareaProps={{ id, name: "comment", rows: 2, maxLength: COMMENT_MAX }}
+      textareaProps={{ id, name: "comment", rows: 2, maxLength: COMMENT_MAX, defaultValue: text(values?.comment) }}
     />
   );
 }
+
+/** What a refused form sent, so it comes back filled in (also without JavaScript). */
+export type SentValues = Record<string, unknown> | null | undefined;
+const text = (v: unknown) => (typeof v === "string" ? v : undefined);
 
 /**
  * Only the actions the state machine allows from this stage, each as its own
  * small form carrying the version the page showed (the server refuses a stale one).
  */
-export function TransitionPanel({ deal, actions, errors, sentAction }: { deal: DealView; actions: DealAction[]; errors: FormErrors; sentAction?: string }) {
+export function TransitionPanel({
+  deal,
+  actions,
+  errors,
+  sentAction,
+  sentValues,
+}: {
+  deal: DealView;
+  actions: DealAction[];
+  errors: FormErrors;
+  sentAction?: string;
+  sentValues?: SentValues;
+}) {
   const { t } = useTranslation();
   const forward = actions.find((a) => FORWARD.includes(a));
   const pause = actions.find((a) => a === "hold" || a === "resume");
   const canLose = actions.includes("lose");
   // Errors show on the form that was sent.
   const errorsFor = (action: DealAction) => (sentAction === action ? errors : undefined);
+  const valuesFor = (action: DealAction) => (sentAction === action ? sentValues : undefined);
   if (!forward && !pause && !canLose) return null;
   return (
     <section className="card stack" aria-labelledby="transition-title">
@@ -244,7 +266,7 @@ export function TransitionPanel({ deal, actions, errors, sentAction }: { deal: D
                 required
                 errors={errorsFor(forward)?.agreementType}
                 placeholder={t("deals.form.choose")}
-                selectProps={{ id: "agreementType", name: "agreementType", required: true }}
+                selectProps={{ id: "agreementType", name: "agreementType", required: true, defaultValue: text(valuesFor(forward)?.agreementType) }}
                 options={AGREEMENT_TYPES.map((a) => ({ value: a, label: t(`deals.agreementType.${a}`) }))}
               />
               <Field
@@ -252,18 +274,18 @@ export function TransitionPanel({ deal, actions, errors, sentAction }: { deal: D
                 hint={t("deals.form.agreedValueHint")}
                 required
                 errors={errorsFor(forward)?.agreedValue}
-                inputProps={{ id: "agreedValue", name: "agreedValue", inputMode: "numeric", required: true, autoComplete: "off" }}
+                inputProps={{ id: "agreedValue", name: "agreedValue", inputMode: "numeric", required: true, autoComplete: "off", defaultValue: text(valuesFor(forward)?.agreedValue) }}
               />
               <SelectField
                 label={t("deals.form.agreedCurrency")}
                 required
                 errors={errorsFor(forward)?.agreedCurrency}
-                selectProps={{ id: "agreedCurrency", name: "agreedCurrency", required: true, defaultValue: "VND" }}
+                selectProps={{ id: "agreedCurrency", name: "agreedCurrency", required: true, defaultValue: text(valuesFor(forward)?.agreedCurrency) ?? "VND" }}
                 options={DEAL_CURRENCIES.map((c) => ({ value: c, label: c }))}
               />
             </>
           ) : null}
-          <CommentField id="comment-forward" errors={errorsFor(forward)} />
+          <CommentField id="comment-forward" errors={errorsFor(forward)} values={valuesFor(forward)} withHint />
           <button type="submit" className="button">
             {t(`deals.action.${forward}`)}
           </button>
@@ -273,7 +295,7 @@ export function TransitionPanel({ deal, actions, errors, sentAction }: { deal: D
         <Form method="post" className="deal-form">
           <Hidden action={pause} version={deal.version} />
           <h3>{t("deals.form.pause")}</h3>
-          <CommentField id="comment-pause" errors={errorsFor(pause)} />
+          <CommentField id="comment-pause" errors={errorsFor(pause)} values={valuesFor(pause)} />
           <button type="submit" className="button button--ghost">
             {t(`deals.action.${pause}`)}
           </button>
@@ -288,9 +310,17 @@ export function TransitionPanel({ deal, actions, errors, sentAction }: { deal: D
             hint={t("deals.form.reasonHint")}
             required
             errors={errorsFor("lose")?.reason}
-            textareaProps={{ id: "reason", name: "reason", rows: 3, required: true, minLength: LOST_REASON_LENGTH.min, maxLength: LOST_REASON_LENGTH.max }}
+            textareaProps={{
+              id: "reason",
+              name: "reason",
+              rows: 3,
+              required: true,
+              minLength: LOST_REASON_LENGTH.min,
+              maxLength: LOST_REASON_LENGTH.max,
+              defaultValue: text(valuesFor("lose")?.reason),
+            }}
           />
-          <CommentField id="comment-lose" errors={errorsFor("lose")} />
+          <CommentField id="comment-lose" errors={errorsFor("lose")} values={valuesFor("lose")} />
           <button type="submit" className="button button--ghost">
             {t("deals.action.lose")}
           </button>
