@@ -148,6 +148,6 @@ export async function deleteKpiTarget(actor: Actor, id: string, meta: { ipAddres
 
 /** The years that have targets, plus this one, newest first (for the year picker). */
 export async function kpiYears(thisYear: number) {
-  const rows = await prisma.kpiTarget.findMany({ distinct: ["year"], select: { year: true } });
+  const rows = await prisma.kpiTarget.groupBy({ by: ["year"] });
   return [...new Set([thisYear + 1, thisYear, ...rows.map((r) => r.year)])].sort((a, b) => b - a);
 }

@@ -37,7 +37,8 @@ function isRealDate(value: string) {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
-const dateField = z
+/** A calendar date, "YYYY-MM-DD", that exists. */
+export const vnDateField = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "reports.errors.dateFormat")
@@ -49,8 +50,8 @@ const blankAsUnset = (v: unknown) => (v === "" || v === null ? undefined : v);
 /** Query parameters `from`, `to` (YYYY-MM-DD) or `year`; with none, this calendar year in Vietnam. */
 export const periodSchema = z
   .object({
-    from: z.preprocess(blankAsUnset, dateField.optional()),
-    to: z.preprocess(blankAsUnset, dateField.optional()),
+    from: z.preprocess(blankAsUnset, vnDateField.optional()),
+    to: z.preprocess(blankAsUnset, vnDateField.optional()),
     year: z.preprocess(blankAsUnset, z.coerce.number({ invalid_type_error: "reports.errors.year" }).int("reports.errors.year").min(2000, "reports.errors.year").max(2100, "reports.errors.year").optional()),
   })
   .superRefine((v, ctx) => {
