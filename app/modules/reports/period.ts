@@ -38,12 +38,17 @@ function isRealDate(value: string) {
 }
 
 /** A calendar date, "YYYY-MM-DD", that exists. */
-export const vnDateField = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "reports.errors.dateFormat")
-  .refine(isRealDate, "reports.errors.dateInvalid")
-  .refine((v) => v >= "2000-01-01" && v <= "2100-12-31", "reports.errors.dateRange");
+export const vnDateField = z.string().trim().superRefine((value, ctx) => {
+  // One message per field: the first rule a value breaks.
+  const message = !/^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? "reports.errors.dateFormat"
+    : !isRealDate(value)
+      ? "reports.errors.dateInvalid"
+      : value < "2000-01-01" || value > "2100-12-31"
+        ? "reports.errors.dateRange"
+        : null;
+  if (message) ctx.addIssue({ code: "custom", message });
+});
 
 const blankAsUnset = (v: unknown) => (v === "" || v === null ? undefined : v);
 
@@ -55,7 +60,9 @@ export const periodSchema = z
     year: z.preprocess(blankAsUnset, z.coerce.number({ invalid_type_error: "reports.errors.year" }).int("reports.errors.year").min(2000, "reports.errors.year").max(2100, "reports.errors.year").optional()),
   })
   .superRefine((v, ctx) => {
-    if (v.from && v.to && v.from > v.to) ctx.addIssue({ code: "custom", path: ["to"], message: "reports.errors.toBeforeFrom" });
+    // Compare only two real dates: a broken one already has its own message.
+    if (!v.from || !v.to || !isRealDate(v.from) || !isRealDate(v.to)) return;
+    if (v.from > v.to) ctx.addIssue({ code: "custom", path: ["to"], message: "reports.errors.toBeforeFrom" });
     if (v.from && v.to && (vnDayStart(v.to).getTime() - vnDayStart(v.from).getTime()) / DAY_MS >= MAX_PERIOD_DAYS) {
       ctx.addIssue({ code: "custom", path: ["to"], message: "reports.errors.tooLong" });
     }
