@@ -4,6 +4,7 @@ import { runSavedSearchAlerts } from "~/modules/alerts/alerts.server.ts";
 import { sendExpiryReminders } from "~/modules/alerts/expiry.server.ts";
 import { alertCron, alertTasks } from "~/modules/alerts/tasks.server.ts";
 import { unsubscribeToken, unsubscribeUrl, verifyUnsubscribeToken } from "~/modules/alerts/tokens.server.ts";
+import { notifyUsers } from "~/modules/notifications/notify.server.ts";
 import { notificationTasks } from "~/modules/notifications/tasks.server.ts";
 import { ensureListingsIndex } from "~/modules/search/index.server.ts";
 import { enqueueListingSync } from "~/modules/search/outbox.server.ts";
@@ -216,6 +217,14 @@ describe("unsubscribing from an alert e-mail", () => {
     expect(oneClick.status).toBe(200);
     expect(await oneClick.text()).toBe("unsubscribed\n");
     expect((await prisma.savedSearch.findUniqueOrThrow({ where: { id: other.id } })).unsubscribedAt).not.toBeNull();
+
+    // A digest already queued for a search unsubscribed meanwhile is not e-mailed.
+    await prisma.$transaction((tx) =>
+      notifyUsers(tx, [user.id], { type: "SAVED_SEARCH_ALERT", data: { savedSearchId: other.id, searchName: "x", count: 1, listings: [] }, url: "/search" }),
+    );
+    await runJobs(notificationTasks);
+    expect(mailTo(user.email)).toHaveLength(0);
+    expect(await prisma.notification.count({ where: { userId: user.id } })).toBe(1);
   });
 
   it("refuses a forged or altered token and changes nothing", async () => {

@@ -6,7 +6,7 @@ import { renderEmail } from "./render.server.ts";
 import { recipientLocale } from "./translate.server.ts";
 import type { NotificationPayloads } from "./types.ts";
 
-export type EmailOutcome = "sent" | "already-sent" | "missing" | "recipient-disabled";
+export type EmailOutcome = "sent" | "already-sent" | "missing" | "recipient-disabled" | "unsubscribed";
 
 /**
  * Sends one notification's e-mail and records `emailedAt`. Idempotent: a
@@ -27,6 +27,11 @@ export async function sendNotificationEmail(notificationId: string): Promise<Ema
     return "recipient-disabled";
   }
   const alert = notification.type === "SAVED_SEARCH_ALERT" ? (notification.data as unknown as NotificationPayloads["SAVED_SEARCH_ALERT"]) : null;
+  if (alert) {
+    // Unsubscribed (or deleted) between the digest and its e-mail: the in-app notice stays, no e-mail.
+    const search = await prisma.savedSearch.findUnique({ where: { id: alert.savedSearchId }, select: { unsubscribedAt: true, frequency: true } });
+    if (!search || search.unsubscribedAt || search.frequency === "NEVER") return "unsubscribed";
+  }
   const unsubscribe = alert ? unsubscribeUrl(alert.savedSearchId) : undefined;
   const email = renderEmail(notification, { name: user.name, locale: recipientLocale(user.locale) }, { unsubscribeUrl: unsubscribe });
   await sendMail({
