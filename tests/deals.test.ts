@@ -182,6 +182,9 @@ describe("moving a deal through its stages", () => {
       agreedCurrency: ["deals.errors.agreedCurrency"],
     });
     expect(body.sentAction).toBe("reach_agreement");
+    const typed = await transition(deal.id, cookie, { action: "reach_agreement", version: "0", agreementType: "LICENCE", agreedValue: "12,5", comment: "Giá chốt" });
+    // The refused form comes back as it was sent.
+    expect((await typed.json()).initialValue).toMatchObject({ agreementType: "LICENCE", agreedValue: "12,5", comment: "Giá chốt" });
     for (const agreedValue of ["0", "-5", "12.5", "1,5", "abc", "99999999999999999999"]) {
       const response = await transition(deal.id, cookie, { action: "reach_agreement", version: "0", agreementType: "ASSIGNMENT", agreedValue, agreedCurrency: "USD" });
       expect(response.status, agreedValue).toBe(400);
@@ -256,6 +259,30 @@ describe("who may move a deal", () => {
     expect((await transition(s.deal.id, await cookieFor(admin.id), { action: "introduce", version: "1" })).status).toBe(302);
     const history = await prisma.dealTransition.findMany({ where: { dealId: s.deal.id, fromStage: { not: null } }, orderBy: { createdAt: "asc" }, select: { actorId: true } });
     expect(history.map((h) => h.actorId)).toEqual([s.broker.id, admin.id]);
+  });
+
+  it("refuses every action to the parties and to brokers who do not carry the deal", async () => {
+    const parties = await createParties();
+    const broker = await createBroker();
+    const otherBroker = await createBroker();
+    const cases: [string, string, Record<string, string>][] = [
+      ["NEW", "qualify", {}],
+      ["QUALIFIED", "introduce", {}],
+      ["INTRODUCED", "sign_nda", {}],
+      ["NDA_SIGNED", "negotiate", {}],
+      ["NEGOTIATING", "reach_agreement", { agreementType: "LICENCE", agreedValue: "1000", agreedCurrency: "VND" }],
+      ["AGREEMENT_REACHED", "complete", {}],
+      ["NEW", "hold", {}],
+      ["ON_HOLD", "resume", {}],
+      ["NEW", "lose", { reason: REASON }],
+    ];
+    const cookies = await Promise.all([parties.provider.user.id, parties.seeker.user.id, otherBroker.id].map(cookieFor));
+    for (const [stage, action, fields] of cases) {
+      const deal = await createDealBetween(parties, { stage: stage as never, stageBeforeHold: stage === "ON_HOLD" ? "QUALIFIED" : null, assignedBrokerId: broker.id });
+      for (const cookie of cookies) expect((await transition(deal.id, cookie, { action, version: "0", ...fields })).status, `${action} by a non-carrier`).toBe(403);
+      expect(await prisma.deal.findUniqueOrThrow({ where: { id: deal.id } }), action).toMatchObject({ stage, version: 0 });
+      expect((await transition(deal.id, await cookieFor(broker.id), { action, version: "0", ...fields })).status, `${action} by the broker`).toBe(302);
+    }
   });
 
   it("shows parties their deal page read-only, with the thread, and hides it from outsiders", async () => {
