@@ -107,3 +107,28 @@ describe("KPI report for a year", () => {
     expect(next.rows).toEqual([expect.objectContaining({ metric: "LISTINGS_PUBLISHED", actual: "1", reached: true })]);
   });
 });
+
+describe("demo operations", () => {
+  it("give the dashboard something to show: every deal stage, both currencies, revenue and targets", async () => {
+    const { loadDemoData } = await import("../prisma/seed/demo.ts");
+    const { getDashboardMetrics } = await import("~/modules/reports/metrics.server.ts");
+    const { makePeriod, periodMonths, vnToday, vnYear } = await import("~/modules/reports/period.ts");
+    await loadDemoData();
+    const year = vnYear();
+    // The demo spreads activity over the last five months: a rolling year holds all of it whatever today's date.
+    const period = makePeriod(vnToday(new Date(Date.now() - 365 * 24 * 3600_000)), vnToday());
+    const m = await getDashboardMetrics(period, periodMonths(period));
+    const stages = Object.fromEntries(m.deals.byStage.map((r) => [r.key, r.count]));
+    for (const stage of ["NEW", "QUALIFIED", "INTRODUCED", "NDA_SIGNED", "NEGOTIATING", "AGREEMENT_REACHED", "COMPLETED", "ON_HOLD", "LOST"]) {
+      expect(stages[stage], stage).toBeGreaterThan(0);
+    }
+    expect(m.agreedValue.map((v) => v.currency)).toEqual(["USD", "VND"]);
+    expect(m.inquiries.answered).toBeGreaterThan(0);
+    expect(m.inquiries.answeredWithin48h).toBeLessThan(m.inquiries.answered);
+    expect(m.revenue.map((r) => r.purpose).sort()).toEqual(["BROKERAGE_FEE", "FEATURED_PLACEMENT"]);
+    expect(m.matches.introduced).toBeGreaterThan(0);
+    const report = await getKpiReport(year);
+    expect(report.total).toBe(15);
+    expect(report.reached).toBeLessThan(report.total);
+  });
+});

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import type { Prisma } from "../../app/generated/prisma/client.ts";
 import { prisma } from "../../app/lib/db.server.ts";
 import { createListing, createMembership, createOrganisation, createUser } from "../../tests/factories/index.ts";
+import { loadDemoOperations } from "./demo-operations.ts";
 
 export const DEMO_PASSWORD = "Techex-demo-2026";
 export const DEMO_USERS = [
@@ -126,6 +127,7 @@ export async function loadDemoData(log: (line: string) => void = () => {}) {
     });
   }
   log(`demo data: ${catalogue.organisations.length} organisations, ${catalogue.listings.length} listings, ${DEMO_USERS.length} demo users`);
+  await loadDemoOperations(log);
   return { organisations: catalogue.organisations.length, listings: catalogue.listings.length };
 }
 
