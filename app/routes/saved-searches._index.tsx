@@ -94,7 +94,7 @@ export default function SavedSearchesPage() {
       ) : (
         <>
           <p className="muted">
-            {t("alerts.count", { count: searches.length, max: MAX_SAVED_SEARCHES })} {t("alerts.schedule")}
+            {t("alerts.count", { count: searches.length, max: MAX_SAVED_SEARCHES })} · {t("alerts.schedule")}
           </p>
           <ul className="saved-searches">
             {searches.map((s) => (
