@@ -53,7 +53,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   invariantResponse(result.ok || result.status !== 404, "Not found", { status: 404 });
   if (!result.ok) return json({ intent: input.intent, error: result.error }, { status: result.status });
   if (input.intent === "read") return json({ intent: input.intent, error: null });
-  return redirect(`/inquiries/${id}${input.intent === "reply" ? "#latest" : `?notice=${input.intent}`}`);
+  // No hash in the URL: a redirect that only changes the hash would skip the loaders.
+  return redirect(`/inquiries/${id}${input.intent === "reply" ? "" : `?notice=${input.intent}`}`);
 }
 
 const NOTICES = ["sent", "existing", "close", "takeover"] as const;
@@ -100,7 +101,7 @@ export default function InquiryThreadPage() {
           <h2 id="messages-title">{t("inquiries.thread.messages")}</h2>
           <MessageList messages={thread.messages} locale={locale} />
           {thread.viewer.canReply ? (
-            <Form method="post" className="card stack reply-form" ref={formRef}>
+            <Form method="post" className="card stack reply-form" ref={formRef} preventScrollReset>
               <input type="hidden" name="intent" value="reply" />
               <div className={replyError ? "field field--invalid" : "field"}>
                 <label htmlFor="reply-body">{t("inquiries.thread.reply")}</label>
