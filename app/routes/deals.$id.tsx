@@ -21,6 +21,8 @@ import { assignDeal, getDealPage, takeDeal, transitionDeal, type DealChangeResul
 import { assignSchema, takeSchema, transitionSchema } from "~/modules/deals/schema.ts";
 import { isClosedStage } from "~/modules/deals/state-machine.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
+import { DealFeesPanel } from "~/modules/payments/components/deal-fees.tsx";
+import { loadDealFees } from "~/modules/payments/fees.server.ts";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: dealsStylesheet }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.deal.title} — Techex` : "Techex" }];
@@ -29,7 +31,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
   const [page, locale] = await Promise.all([getDealPage(actor, params.id ?? ""), getLocale(request)]);
   // Sections other modules add to the deal page load here, after getDealPage has checked access.
-  return json({ ...page, locale });
+  const fees = await loadDealFees(actor, page.deal.id);
+  return json({ ...page, locale, fees });
 }
 
 const SCHEMAS = { transition: transitionSchema, take: takeSchema, assign: assignSchema } as const;
@@ -64,7 +67,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function DealPage() {
-  const { deal, thread, permissions, brokers, locale } = useLoaderData<typeof loader>();
+  const { deal, thread, permissions, brokers, locale, fees } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const { t } = useTranslation();
@@ -81,7 +84,7 @@ export default function DealPage() {
           <DealParties deal={deal} />
           <DealListings deal={deal} />
           <DealOutcome deal={deal} locale={locale} />
-          {/* Brokerage fees (payments module): its section goes here, fed by one more loader call. */}
+          <DealFeesPanel fees={fees} locale={locale} />
           {thread ? <InquiryThread thread={thread} locale={locale} /> : null}
         </div>
         <aside className="deal-page__side">
