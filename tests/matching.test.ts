@@ -170,6 +170,13 @@ describe("computing matches", () => {
       JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.key = ${`match:${ids.good}`}`;
     expect(jobs).toEqual([{ task_identifier: "matching:listing", payload: { listingId: ids.good } }]);
     expect(Object.keys(matchingTasks).sort()).toEqual(["matching:full-pass", "matching:listing"]);
+    // The job itself: a bad payload throws (graphile-worker keeps the error); a good one recomputes.
+    const run = matchingTasks["matching:listing"] as (payload: unknown, helpers: never) => Promise<void>;
+    await expect(run({ listing: ids.good }, {} as never)).rejects.toThrow("bad payload");
+    const before = (await matchOf(ids.good!))!;
+    await prisma.match.delete({ where: { id: before.id } });
+    await run({ listingId: ids.good }, {} as never);
+    expect((await matchOf(ids.good!))!.score).toBe(before.score);
     expect(matchingCron).toEqual(["0 18 * * * matching:full-pass ?max=3"]);
   });
 });

@@ -7,12 +7,15 @@ const MATCH_MAX_ATTEMPTS = 10;
 /**
  * Queues "recompute this listing's matches" (graphile-worker). Called by the search
  * index job once the listing's document is upserted or deleted, so the matcher reads
- * an index that already reflects the change. The key coalesces bursts of changes.
+ * an index that already reflects the change. The key coalesces bursts of changes, and
+ * one named queue runs these jobs one at a time, so matching never competes with itself
+ * (or with people searching) for Meilisearch when many listings change at once.
  */
 export async function enqueueListingMatching(db: Pick<Tx, "$executeRaw">, listingId: string) {
   await db.$executeRaw`SELECT graphile_worker.add_job(
     ${MATCH_LISTING_TASK},
     json_build_object('listingId', ${listingId}::text),
+    queue_name := 'matching',
     job_key := ${`match:${listingId}`},
     max_attempts := ${MATCH_MAX_ATTEMPTS}
   )`;

@@ -36,8 +36,9 @@ const STOP_WORDS = new Set(
   ("cần các của có cho và với là một những này được để trong khi từ theo về đã đang sẽ hoặc như tại nên thì mà " +
     "the a an and or of for to in on with by from is are be that this we our need needs looking want").split(" "),
 );
-/** At most this many queries per call (distinct chunks over all texts). */
-const MAX_CHUNKS = 80;
+/** At most this many queries per text, and per call: matching must stay a light load on search. */
+const MAX_CHUNKS_PER_TEXT = 8;
+const MAX_CHUNKS = 32;
 
 function terms(text: string): string[] {
   return text
@@ -55,10 +56,10 @@ function terms(text: string): string[] {
  * word the other side never uses ("xuất khẩu") would hide every listing.
  */
 function chunksOf(text: string | readonly string[]): string[] {
-  if (typeof text !== "string") return [...new Set(text.map((phrase) => terms(phrase).slice(0, 4).join(" ")).filter(Boolean))];
+  if (typeof text !== "string") return [...new Set(text.map((phrase) => terms(phrase).slice(0, 4).join(" ")).filter(Boolean))].slice(0, MAX_CHUNKS_PER_TEXT);
   const words = terms(text);
   if (words.length <= 2) return words.length ? [words.join(" ")] : [];
-  return [...new Set(words.slice(1).map((word, i) => `${words[i]} ${word}`))];
+  return [...new Set(words.slice(1).map((word, i) => `${words[i]} ${word}`))].slice(0, MAX_CHUNKS_PER_TEXT);
 }
 
 async function relatedListings(types: readonly string[], texts: readonly (string | readonly string[])[], options: RelatedOptions): Promise<RelatedListings> {
