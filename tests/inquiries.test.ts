@@ -131,7 +131,7 @@ describe("sending an inquiry", () => {
   });
 
   it("sends a second attempt from the same organisation to the open thread", async () => {
-    const { listing, inquiry, inquirer, inquirerOrg } = await createInquiryScenario();
+    const { listing, inquiry, inquirer, inquirerOrg, owner } = await createInquiryScenario();
     const page = await settle(call(inquireLoader, getRequest(`/listings/${listing.id}/inquire`, inquirer.cookie), { params: { id: listing.id } }));
     expect(page.status).toBe(302);
     expect(page.headers.get("Location")).toBe(`/inquiries/${inquiry.id}?notice=existing`);
@@ -141,6 +141,11 @@ describe("sending an inquiry", () => {
     // The listing page sends them to the thread as well.
     const data = await (await settle(call(listingLoader, getRequest(`/listings/${listing.id}`, inquirer.cookie), { params: { id: listing.id } }))).json();
     expect(data.viewer).toEqual({ signedIn: true, isOwner: false, openInquiryId: inquiry.id });
+    // The owner gets the links to matches and featuring instead of an inquiry button; a visitor is asked to log in.
+    const ownerView = await (await settle(call(listingLoader, getRequest(`/listings/${listing.id}`, owner.cookie), { params: { id: listing.id } }))).json();
+    expect(ownerView.viewer).toEqual({ signedIn: true, isOwner: true, openInquiryId: null });
+    const visitorView = await (await settle(call(listingLoader, getRequest(`/listings/${listing.id}`), { params: { id: listing.id } }))).json();
+    expect(visitorView.viewer).toEqual({ signedIn: false, isOwner: false, openInquiryId: null });
 
     // After the thread is closed the organisation may ask again.
     await prisma.inquiry.update({ where: { id: inquiry.id }, data: { status: "CLOSED", closedAt: new Date() } });
