@@ -4,7 +4,8 @@ import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/lib/db.server.ts";
 import { indexName, meili } from "~/lib/meili.server.ts";
-import { ndaTextHash } from "~/modules/inquiries/nda.server.ts";
+import { loadActor } from "~/modules/auth/actor.server.ts";
+import { acceptNda, ndaTextHash } from "~/modules/inquiries/nda.server.ts";
 import { DEFAULT_NDA_TEXT } from "~/modules/listings/listings.server.ts";
 import { ensureListingsIndex, LISTINGS } from "~/modules/search/index.server.ts";
 import { syncListing } from "~/modules/search/sync.server.ts";
@@ -218,6 +219,20 @@ describe("accepting the NDA", () => {
     const both = await createMember(people.outsider!.organisationId!);
     await createMembership(both.user.id, people.accepter!.organisationId!);
     expect(await loaderText({ name: "both", cookie: both.cookie })).toContain(MARKER);
+  });
+
+  it("records one acceptance when two members click at once", async () => {
+    const org = await createOrganisation();
+    const a = await createMember(org.id);
+    const b = await createMember(org.id);
+    const [actorA, actorB] = await Promise.all([loadActor(a.user.id), loadActor(b.user.id)]);
+    const input = { organisationId: org.id, textHash: HASH, agree: "yes" as const };
+    const results = await Promise.all([acceptNda(actorA!, listingId, input), acceptNda(actorB!, listingId, input), acceptNda(actorA!, listingId, input)]);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(results.filter((r) => r.ok && !r.alreadyAccepted)).toHaveLength(1);
+    const rows = await prisma.ndaAcceptance.findMany({ where: { listingId, organisationId: org.id } });
+    expect(rows).toHaveLength(1);
+    expect(await prisma.auditLog.count({ where: { action: "nda.accept", entityId: rows[0]!.id } })).toBe(1);
   });
 
   it("an acceptance covers the text accepted: a new NDA text locks the details again", async () => {

@@ -79,18 +79,15 @@ export async function acceptNda(actor: Actor, listingId: string, input: NdaAccep
   if (input.organisationId === nda.organisationId) return { ok: false, status: 400, error: "inquiries.errors.ownListing", field: "organisationId" };
   const current = ndaTextHash(nda.ndaText);
   if (input.textHash !== current) return { ok: false, status: 409, error: "inquiries.nda.changed", field: "textHash" };
+  const key = { listingId, organisationId: input.organisationId, textHash: current };
   return prisma.$transaction(async (tx) => {
-    const existing = await tx.ndaAcceptance.findUnique({
-      where: { listingId_organisationId_textHash: { listingId, organisationId: input.organisationId, textHash: current } },
-      select: { id: true },
+    // ON CONFLICT DO NOTHING: of two clicks racing, one records the acceptance and its audit entry.
+    const { count } = await tx.ndaAcceptance.createMany({
+      data: [{ ...key, userId: actor.id, ipAddress: meta.ipAddress ?? null }],
+      skipDuplicates: true,
     });
-    if (existing) return { ok: true, alreadyAccepted: true } as const;
-    const created = await tx.ndaAcceptance.upsert({
-      where: { listingId_organisationId_textHash: { listingId, organisationId: input.organisationId, textHash: current } },
-      create: { listingId, organisationId: input.organisationId, userId: actor.id, ipAddress: meta.ipAddress ?? null, textHash: current },
-      update: {},
-      select: { id: true },
-    });
+    if (count === 0) return { ok: true, alreadyAccepted: true } as const;
+    const created = await tx.ndaAcceptance.findUniqueOrThrow({ where: { listingId_organisationId_textHash: key }, select: { id: true } });
     await recordAudit(
       {
         actorId: actor.id,
