@@ -36,6 +36,8 @@ export interface TableRow {
   href?: string;
   /** Currency of the row's money cells. */
   currency?: string;
+  /** Per-cell links when the row's figures come from different lists (index = cell). */
+  cellHrefs?: (string | undefined)[];
   /** Per-cell kinds when they differ from the columns' (the summary mixes counts, hours and percents). */
   kinds?: ColumnKind[];
 }
@@ -166,7 +168,14 @@ export function buildTables(input: {
         { label: t("reports.columns.dealsOpened"), kind: "count" },
         { label: t("reports.columns.dealsAgreed"), kind: "count" },
       ],
-      rows: m.months.map((r) => ({ cells: [r.month, r.listings, r.dealsOpened, r.dealsAgreed], href: monthHref(period, r.month) })),
+      rows: m.months.map((r) => {
+        const month = monthPeriod(period, r.month);
+        return {
+          cells: [r.month, r.listings, r.dealsOpened, r.dealsAgreed],
+          href: listHref(month, "listings"),
+          cellHrefs: [undefined, listHref(month, "listings"), listHref(month, "deals-opened"), listHref(month, "deals-agreed")],
+        };
+      }),
     },
     {
       id: "organisations",
@@ -179,6 +188,7 @@ export function buildTables(input: {
       rows: ORGANISATION_KINDS.map((kind) => ({
         cells: [t(`orgKind.${kind}`), countOf(m.activeOrganisationsByKind, kind), countOf(m.organisationsJoinedByKind, kind)],
         href: href("organisations-active", { kind }),
+        cellHrefs: [undefined, href("organisations-active", { kind }), href("organisations-joined", { kind })],
       })),
     },
     {
@@ -192,6 +202,7 @@ export function buildTables(input: {
       rows: DEAL_STAGES.map((stage) => ({
         cells: [t(`reports.stage.${stage}`), countOf(m.deals.byStage, stage), countOf(m.deals.reached, stage)],
         href: href("deals-reached", { stage }),
+        cellHrefs: [undefined, href("deals-opened", { stage }), href("deals-reached", { stage })],
       })),
     },
     {
@@ -261,11 +272,9 @@ export function buildTables(input: {
   return tables;
 }
 
-/** A month's listings, as a period of its own. */
-function monthHref(period: Pick<Period, "from" | "to">, month: string) {
+/** One month of the period (clipped to it), as a period of its own. */
+function monthPeriod(period: Pick<Period, "from" | "to">, month: string) {
   const [y, m] = month.split("-").map(Number) as [number, number];
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  const from = `${month}-01` < period.from ? period.from : `${month}-01`;
-  const to = `${month}-${String(last).padStart(2, "0")}` > period.to ? period.to : `${month}-${String(last).padStart(2, "0")}`;
-  return listHref({ from, to }, "listings");
+  const last = `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, "0")}`;
+  return { from: `${month}-01` < period.from ? period.from : `${month}-01`, to: last > period.to ? period.to : last };
 }

@@ -36,7 +36,9 @@ export function ReportTableView({ table, locale, exportHref, exportLabel, captio
               {row.cells.map((cell, i) => {
                 const kind = row.kinds?.[i] ?? table.columns[i]!.kind;
                 const text = formatCell(cell, kind, locale, row.currency);
-                const content = row.href && (i === 0 || (kind !== "text" && i === row.cells.length - 1 && row.cells.length === 2)) ? <Link to={row.href}>{text}</Link> : text;
+                // The label links to the row's list; each figure to its own list (or the row's, in a two-column table).
+                const link = row.cellHrefs?.[i] ?? (i === 0 || (row.cells.length === 2 && kind !== "text") ? row.href : undefined);
+                const content = link ? <Link to={link}>{text}</Link> : text;
                 return i === 0 ? (
                   <th key={i} scope="row">
                     {content}
