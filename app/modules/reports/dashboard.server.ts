@@ -41,12 +41,16 @@ export async function loadDashboard(
 ): Promise<Dashboard> {
   requireReportReader(actor);
   const kpiYear = Number(period.to.slice(0, 4));
-  const [metrics, labels, agreedDeals] = await Promise.all([
+  // A calendar-year period reuses its own metrics for the KPIs; any other period needs the
+  // year's figures too, computed alongside on a second connection.
+  const reuseForKpi = isCalendarYear(period);
+  const [metrics, labels, agreedDeals, separateKpi] = await Promise.all([
     getDashboardMetrics(period, periodMonths(period)),
     referenceLabels(),
     options.withAgreedDeals ? listAgreedDeals(period) : Promise.resolve(undefined),
+    reuseForKpi ? Promise.resolve(undefined) : getKpiReport(kpiYear),
   ]);
-  const kpi = await getKpiReport(kpiYear, isCalendarYear(period) && period.from.startsWith(String(kpiYear)) ? metrics : undefined);
+  const kpi = separateKpi ?? (await getKpiReport(kpiYear, metrics));
   const tables = buildTables({ period, metrics, kpi, agreedDeals, labels, locale: options.locale, t: options.t });
   return { period: { from: period.from, to: period.to }, metrics, kpi, tables, labels };
 }

@@ -76,7 +76,7 @@ export async function getKpiReport(year: number, metrics?: DashboardMetrics): Pr
   const period = yearPeriod(year);
   const [targets, yearMetrics] = await Promise.all([
     prisma.kpiTarget.findMany({ where: { year }, select: { id: true, metric: true, currency: true, target: true } }),
-    metrics ? Promise.resolve(metrics) : getDashboardMetrics(period, periodMonths(period)),
+    metrics ? Promise.resolve(metrics) : getDashboardMetrics(period, periodMonths(period), { only: "kpi" }),
   ]);
   const rows = targets
     .sort((a, b) => metricOrder(a.metric) - metricOrder(b.metric) || a.currency.localeCompare(b.currency))

@@ -107,17 +107,29 @@ interface RawMetrics {
 }
 
 /** The one query. `s`/`e` are bound parameters; nothing from the request is spliced into the text. */
-function metricsQuery(start: string, end: string) {
+function metricsQuery(start: string, end: string, full: boolean) {
   const s = Prisma.sql`${start}::timestamp`;
   const e = Prisma.sql`${end}::timestamp`;
   const inPeriod = (column: Prisma.Sql) => Prisma.sql`${column} >= ${s} AND ${column} < ${e}`;
-  const vnMonth = (column: Prisma.Sql) => Prisma.sql`to_char((${column} AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM')`;
+  // Vietnam has kept UTC+7 without daylight saving since 1975: adding 7 hours is exact and much
+  // cheaper per row than a named-zone conversion. Rows are grouped by the month's start; only the
+  // dozen groups are formatted.
+  const vnMonth = (column: Prisma.Sql) => Prisma.sql`date_trunc('month', ${column} + interval '7 hours')`;
+  const optional = (sql: Prisma.Sql) => (full ? sql : Prisma.sql`NULL`);
   const counts = (inner: Prisma.Sql) =>
     Prisma.sql`(SELECT json_agg(json_build_object('key', x.k, 'count', x.c) ORDER BY x.c DESC, x.k) FROM (${inner}) x)`;
+  const monthCounts = (inner: Prisma.Sql) =>
+    optional(Prisma.sql`(SELECT json_agg(json_build_object('key', to_char(x.k, 'YYYY-MM'), 'count', x.c) ORDER BY x.k) FROM (${inner}) x)`);
   return Prisma.sql`
-    WITH published AS (
-      SELECT l.id, l.type::text AS type, l."provinceCode", l."organisationId", l."publishedAt"
+    WITH published AS MATERIALIZED (
+      SELECT l.id, l.type::text AS type, COALESCE(l."provinceCode", '') AS province, l."organisationId", ${vnMonth(Prisma.sql`l."publishedAt"`)} AS month
       FROM "Listing" l WHERE ${inPeriod(Prisma.sql`l."publishedAt"`)}
+    ),
+    -- One pass over the period's listings for the total and the three breakdowns.
+    -- GROUPING(type, province, month) is a bit mask of the columns NOT grouped by: 3 = by type, 5 = by province, 6 = by month, 7 = total.
+    listing_groups AS (
+      SELECT type, province, month, GROUPING(type, province, month) AS g, count(*)::int AS c
+      FROM published GROUP BY GROUPING SETS ((type), (province), (month), ())
     ),
     inq AS (
       SELECT i.id, i."fromOrganisationId", i."createdAt", i."firstAnsweredAt" FROM "Inquiry" i WHERE ${inPeriod(Prisma.sql`i."createdAt"`)}
@@ -132,28 +144,34 @@ function metricsQuery(start: string, end: string) {
       SELECT d."agreedCurrency"::text AS currency, d."agreedValue", d."agreedAt" FROM "Deal" d WHERE ${inPeriod(Prisma.sql`d."agreedAt"`)}
     ),
     active AS (
-      SELECT "organisationId" AS id FROM published
-      UNION SELECT "fromOrganisationId" FROM inq
-      UNION SELECT unnest(ARRAY[d."providerOrgId", d."seekerOrgId"]) FROM "Deal" d WHERE d.id IN (SELECT "dealId" FROM moved)
+      SELECT "organisationId" AS id FROM published GROUP BY 1
+      UNION SELECT "fromOrganisationId" FROM inq GROUP BY 1
+      UNION SELECT unnest(ARRAY[d."providerOrgId", d."seekerOrgId"]) FROM "Deal" d
+        WHERE EXISTS (SELECT 1 FROM "DealTransition" t WHERE t."dealId" = d.id AND ${inPeriod(Prisma.sql`t."createdAt"`)})
     )
     SELECT json_build_object(
-      'listingsPublished', (SELECT count(*)::int FROM published),
-      'listingsByType', ${counts(Prisma.sql`SELECT type AS k, count(*)::int AS c FROM published GROUP BY 1`)},
-      'listingsBySector', ${counts(Prisma.sql`
-        SELECT COALESCE(sec."parentCode", sec.code) AS k, count(DISTINCT p.id)::int AS c
-        FROM published p JOIN "ListingSector" ls ON ls."listingId" = p.id JOIN "Sector" sec ON sec.code = ls."sectorCode"
-        GROUP BY 1`)},
-      'listingsByProvince', ${counts(Prisma.sql`SELECT COALESCE("provinceCode", '') AS k, count(*)::int AS c FROM published GROUP BY 1`)},
-      'listingsByMonth', ${counts(Prisma.sql`SELECT ${vnMonth(Prisma.sql`"publishedAt"`)} AS k, count(*)::int AS c FROM published GROUP BY 1`)},
+      'listingsPublished', (SELECT c FROM listing_groups WHERE g = 7),
+      'listingsByType', ${counts(Prisma.sql`SELECT type AS k, c FROM listing_groups WHERE g = 3`)},
+      'listingsBySector', ${optional(counts(Prisma.sql`
+        SELECT k, count(*)::int AS c FROM (
+          -- Distinct (listing, field) pairs, hashed rather than sorted: two sub-fields of one field count once.
+          -- FORD codes: a sub-field "2.11" belongs to field "2", the part before the dot.
+          SELECT ls."listingId", split_part(ls."sectorCode", '.', 1) AS k
+          FROM "ListingSector" ls JOIN "Listing" l ON l.id = ls."listingId"
+          WHERE ${inPeriod(Prisma.sql`l."publishedAt"`)}
+          GROUP BY 1, 2) pairs
+        GROUP BY 1`))},
+      'listingsByProvince', ${optional(counts(Prisma.sql`SELECT province AS k, c FROM listing_groups WHERE g = 5`))},
+      'listingsByMonth', ${monthCounts(Prisma.sql`SELECT month AS k, c FROM listing_groups WHERE g = 6`)},
       'organisationsJoinedByKind', ${counts(Prisma.sql`SELECT o.kind::text AS k, count(*)::int AS c FROM "Organisation" o WHERE ${inPeriod(Prisma.sql`o."createdAt"`)} GROUP BY 1`)},
-      'activeOrganisationsByKind', ${counts(Prisma.sql`SELECT o.kind::text AS k, count(*)::int AS c FROM "Organisation" o WHERE o.id IN (SELECT id FROM active) GROUP BY 1`)},
+      'activeOrganisationsByKind', ${optional(counts(Prisma.sql`SELECT o.kind::text AS k, count(*)::int AS c FROM "Organisation" o WHERE o.id IN (SELECT id FROM active) GROUP BY 1`))},
       'inquiries', (SELECT json_build_object(
           'received', count(*)::int,
           'answered', count("firstAnsweredAt")::int,
           'answeredWithin48h', count(*) FILTER (WHERE "firstAnsweredAt" <= "createdAt" + interval '48 hours')::int,
           'medianFirstAnswerSeconds', percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "firstAnsweredAt" - "createdAt")) FILTER (WHERE "firstAnsweredAt" IS NOT NULL),
-          'converted', count(*) FILTER (WHERE EXISTS (
-            SELECT 1 FROM "Deal" d JOIN "DealTransition" t ON t."dealId" = d.id AND t."toStage" = 'AGREEMENT_REACHED' WHERE d."inquiryId" = inq.id))::int
+          'converted', (SELECT count(*)::int FROM inq JOIN "Deal" d ON d."inquiryId" = inq.id
+            WHERE d.id IN (SELECT "dealId" FROM "DealTransition" WHERE "toStage" = 'AGREEMENT_REACHED'))
         ) FROM inq),
       'matches', json_build_object(
         'suggested', (SELECT count(*)::int FROM "Match" m WHERE ${inPeriod(Prisma.sql`m."computedAt"`)}),
@@ -162,10 +180,10 @@ function metricsQuery(start: string, end: string) {
         'opened', (SELECT count(*)::int FROM opened),
         'agreed', (SELECT count(*)::int FROM agreed),
         'completed', (SELECT count(*)::int FROM "Deal" d WHERE ${inPeriod(Prisma.sql`d."completedAt"`)})),
-      'dealsByStage', ${counts(Prisma.sql`SELECT stage AS k, count(*)::int AS c FROM opened GROUP BY 1`)},
-      'dealsReached', ${counts(Prisma.sql`SELECT stage AS k, count(*)::int AS c FROM moved GROUP BY 1`)},
-      'dealsOpenedByMonth', ${counts(Prisma.sql`SELECT ${vnMonth(Prisma.sql`"createdAt"`)} AS k, count(*)::int AS c FROM opened GROUP BY 1`)},
-      'dealsAgreedByMonth', ${counts(Prisma.sql`SELECT ${vnMonth(Prisma.sql`"agreedAt"`)} AS k, count(*)::int AS c FROM agreed GROUP BY 1`)},
+      'dealsByStage', ${optional(counts(Prisma.sql`SELECT stage AS k, count(*)::int AS c FROM opened GROUP BY 1`))},
+      'dealsReached', ${optional(counts(Prisma.sql`SELECT stage AS k, count(*)::int AS c FROM moved GROUP BY 1`))},
+      'dealsOpenedByMonth', ${monthCounts(Prisma.sql`SELECT ${vnMonth(Prisma.sql`"createdAt"`)} AS k, count(*)::int AS c FROM opened GROUP BY 1`)},
+      'dealsAgreedByMonth', ${monthCounts(Prisma.sql`SELECT ${vnMonth(Prisma.sql`"agreedAt"`)} AS k, count(*)::int AS c FROM agreed GROUP BY 1`)},
       'agreedValue', (SELECT json_agg(json_build_object('currency', x.currency, 'count', x.n, 'total', x.total) ORDER BY x.currency) FROM (
         SELECT COALESCE(currency, '') AS currency, count(*)::int AS n, COALESCE(sum("agreedValue"), 0)::text AS total FROM agreed GROUP BY 1) x),
       'revenue', (SELECT json_agg(json_build_object('purpose', x.purpose, 'currency', x.currency, 'payments', x.n, 'gross', x.gross, 'refunds', x.refunds) ORDER BY x.purpose DESC, x.currency) FROM (
@@ -185,9 +203,23 @@ function byMonth(rows: Count[] | null) {
   return new Map((rows ?? []).map((r) => [r.key, r.count]));
 }
 
-/** Every dashboard figure for the period, from one SQL statement. */
-export async function getDashboardMetrics(period: Pick<Period, "start" | "end" | "from" | "to">, months: string[]): Promise<DashboardMetrics> {
-  const [row] = await prisma.$queryRaw<{ data: RawMetrics | string }[]>(metricsQuery(sqlInstant(period.start), sqlInstant(period.end)));
+/**
+ * Every dashboard figure for the period, from one SQL statement. With `only: "kpi"` the
+ * breakdowns no KPI uses (sectors, provinces, months, active organisations, stages) are
+ * skipped and come back empty.
+ */
+export async function getDashboardMetrics(
+  period: Pick<Period, "start" | "end" | "from" | "to">,
+  months: string[],
+  options: { only?: "kpi" } = {},
+): Promise<DashboardMetrics> {
+  // JIT compilation costs PostgreSQL seconds on this one large statement (its cost estimate crosses
+  // jit_above_cost) and saves nothing at these row counts: switch it off for this transaction only.
+  const [, rows] = await prisma.$transaction([
+    prisma.$executeRaw`SET LOCAL jit = off`,
+    prisma.$queryRaw<{ data: RawMetrics | string }[]>(metricsQuery(sqlInstant(period.start), sqlInstant(period.end), options.only !== "kpi")),
+  ]);
+  const row = rows[0];
   const raw: RawMetrics = typeof row!.data === "string" ? JSON.parse(row!.data) : row!.data;
   const listingsMonths = byMonth(raw.listingsByMonth);
   const openedMonths = byMonth(raw.dealsOpenedByMonth);
