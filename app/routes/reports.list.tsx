@@ -29,6 +29,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ ...page, filters, period: { from: period.period.from, to: period.period.to }, locale });
 }
 
+/** A filter's value as words: enum values through the catalogues, codes as they are. */
+function filterValue(key: string, value: string, t: (key: string) => string) {
+  const prefix: Record<string, string> = { type: "listingType", kind: "orgKind", stage: "reports.stage", purpose: "reports.purpose", filter: "reports.filterValue" };
+  return prefix[key] ? t(`${prefix[key]}.${value}`) : value;
+}
+
 function CellView({ cell, locale }: { cell: ListCell; locale: Locale }) {
   const { t } = useTranslation();
   if ("label" in cell) return <>{t(cell.label)}</>;
@@ -63,7 +69,7 @@ export default function ReportListPage() {
       <h1>{t(`reports.lists.${data.metric}`)}</h1>
       <p className="lead">
         {t("reports.list.lead", { from: data.period.from, to: data.period.to, count: data.total, total: formatCount(data.total, locale) })}
-        {data.filters.length ? ` · ${data.filters.map(([k, v]) => `${t(`reports.filters.${k}`)}: ${v}`).join(" · ")}` : ""}
+        {data.filters.length ? ` · ${data.filters.map(([k, v]) => `${t(`reports.filters.${k}`)}: ${filterValue(k, v, t)}`).join(" · ")}` : ""}
       </p>
       {data.rows.length === 0 ? (
         <p className="empty">{t("reports.empty")}</p>
