@@ -96,6 +96,9 @@ function MoreMenu({ staff, admin }: { staff: boolean; admin: boolean }) {
         <NavLink to="/saved-searches">{t("notifications.nav.savedSearches")}</NavLink>
         <NavLink to="/notifications">{t("notifications.title")}</NavLink>
         {staff ? <NavLink to="/import">{t("nav.import")}</NavLink> : null}
+        {admin ? <NavLink to="/reports/targets">{t("notifications.nav.kpiTargets")}</NavLink> : null}
+        {admin ? <NavLink to="/admin/payments">{t("notifications.nav.payments")}</NavLink> : null}
+        {admin ? <NavLink to="/admin/audit">{t("notifications.nav.audit")}</NavLink> : null}
         {admin ? <NavLink to="/admin/users">{t("nav.admin")}</NavLink> : null}
       </nav>
     </details>

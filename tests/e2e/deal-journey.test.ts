@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/lib/db.server.ts";
 import { DEFAULT_NDA_TEXT } from "~/modules/listings/listings.server.ts";
@@ -8,8 +8,8 @@ import { ensureListingsIndex } from "~/modules/search/index.server.ts";
 import { syncListing } from "~/modules/search/sync.server.ts";
 import { mailTo, runJobs } from "../factories/alerts.ts";
 import { createBroker } from "../factories/deals.ts";
-import { createListing, createMemberWithOrganisation, DEFAULT_PASSWORD } from "../factories/index.ts";
-import { ARTIFACTS, startE2E, type E2E } from "./harness.ts";
+import { createListing, createMemberWithOrganisation } from "../factories/index.ts";
+import { ARTIFACTS, logIn, startE2E, type E2E } from "./harness.ts";
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -20,15 +20,6 @@ afterAll(async () => {
   await e2e?.close();
 });
 
-async function logIn(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Mật khẩu").fill(DEFAULT_PASSWORD);
-  await page.getByRole("button", { name: "Đăng nhập" }).last().click();
-  await page.waitForURL("**/dashboard");
-  return page;
-}
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `deal-journey-${name}.png`), fullPage: true });
 

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { freePort } from "../../scripts/lib/ports.ts";
+import { DEFAULT_PASSWORD } from "../factories/index.ts";
 import { findChromium } from "./chromium.ts";
 
 export const ARTIFACTS = path.resolve(import.meta.dirname, "..", ".artifacts");
@@ -45,4 +46,15 @@ export async function startE2E(): Promise<E2E> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Signs in through the Vietnamese login form (the factories' default password unless given) and waits for the dashboard. */
+export async function logIn(context: BrowserContext, email: string, password = DEFAULT_PASSWORD): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto("/login");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Mật khẩu").fill(password);
+  await page.getByRole("button", { name: "Đăng nhập" }).last().click();
+  await page.waitForURL("**/dashboard");
+  return page;
 }

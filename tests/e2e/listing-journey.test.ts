@@ -1,10 +1,9 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/lib/db.server.ts";
-import { createListing, createMemberWithOrganisation, createMembership, createOrganisation, createUser, DEFAULT_PASSWORD } from "../factories/index.ts";
-import { ARTIFACTS, startE2E, type E2E } from "./harness.ts";
+import { createListing, createMemberWithOrganisation, createMembership, createOrganisation, createUser } from "../factories/index.ts";
+import { ARTIFACTS, logIn, startE2E, type E2E } from "./harness.ts";
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -14,15 +13,6 @@ afterAll(async () => {
   await e2e?.close();
 });
 
-async function logIn(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Mật khẩu").fill(DEFAULT_PASSWORD);
-  await page.getByRole("button", { name: "Đăng nhập" }).last().click();
-  await page.waitForURL("**/dashboard");
-  return page;
-}
 
 describe("an equipment offer from posting to the public page", () => {
   it("a supplier posts it with a photo, a broker approves it, a visitor reads it in Vietnamese and English", async () => {

@@ -1,12 +1,11 @@
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/lib/db.server.ts";
 import { recomputeNeed } from "~/modules/matching/matching.server.ts";
 import { ensureListingsIndex } from "~/modules/search/index.server.ts";
 import { syncListing } from "~/modules/search/sync.server.ts";
-import { createListing, createMembership, createMemberWithOrganisation, createOrganisation, createUser, DEFAULT_PASSWORD } from "../factories/index.ts";
-import { ARTIFACTS, startE2E, type E2E } from "./harness.ts";
+import { createListing, createMembership, createMemberWithOrganisation, createOrganisation, createUser } from "../factories/index.ts";
+import { ARTIFACTS, logIn, startE2E, type E2E } from "./harness.ts";
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -16,15 +15,6 @@ afterAll(async () => {
   await e2e?.close();
 });
 
-async function logIn(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Mật khẩu").fill(DEFAULT_PASSWORD);
-  await page.getByRole("button", { name: "Đăng nhập" }).last().click();
-  await page.waitForURL("**/dashboard");
-  return page;
-}
 
 describe("matching in the browser", () => {
   it("an owner sees why an offer fits; a broker introduces the two sides and lands on the deal", async () => {
