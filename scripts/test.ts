@@ -33,7 +33,16 @@ const vitest = spawnSync("node_modules/.bin/vitest", ["run", "--reporter=default
   stdio: "inherit",
 });
 if (existsSync(results)) {
-  const summary = JSON.parse(readFileSync(results, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
-  console.log(`\ntests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests + summary.numTodoTests} skipped`);
+  const summary = JSON.parse(readFileSync(results, "utf8")) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+    testResults: { status: string; assertionResults: unknown[] }[];
+  };
+  // A file that fails before its tests run (an import error) has no failed test, but it failed.
+  const unloaded = summary.testResults.filter((file) => file.status === "failed" && file.assertionResults.length === 0).length;
+  const brokenFiles = unloaded ? `, ${unloaded} test file(s) failed to load` : "";
+  console.log(`\ntests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests + summary.numTodoTests} skipped${brokenFiles}`);
 }
 process.exit(vitest.status ?? 1);

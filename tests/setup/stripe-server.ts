@@ -9,14 +9,14 @@ import { STRIPE_API_VERSION } from "../../app/lib/stripe.server.ts";
 /**
  * A small stand-in for api.stripe.com at the network edge: the real `stripe` SDK
  * talks to it over HTTP. It answers the endpoints Techex calls with objects shaped
- * like Stripe's own fixtures (shared/stripe/fixtures3.json), records every request
+ * like Stripe's own fixtures (tests/fixtures/stripe/fixtures3.json, copied from shared/stripe), records every request
  * (Idempotency-Key included), replays a repeated idempotency key as Stripe does, and
  * serves a hosted "checkout page" that pays, posts the signed
  * checkout.session.completed webhook to the app and redirects to success_url.
  */
 
 type Json = Record<string, unknown>;
-const FIXTURES = path.resolve(import.meta.dirname, "../../../shared/stripe/fixtures3.json");
+const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/stripe/fixtures3.json");
 const resources = (JSON.parse(readFileSync(FIXTURES, "utf8")) as { resources: Record<string, Json> }).resources;
 const fixture = (name: string) => structuredClone(resources[name]!) as Json;
 
