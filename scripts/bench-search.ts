@@ -12,16 +12,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { z } from "zod";
+import { percentile, scratchDatabase } from "./lib/bench.ts";
 
 const args = z
   .object({ count: z.coerce.number().int().min(100).max(1_000_000).default(100_000), rounds: z.coerce.number().int().min(1).max(50).default(7), visible: z.coerce.number().int().min(5).max(500).default(40) })
   .parse(Object.fromEntries(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith("--") ? [[a.slice(2), all[i + 1]]] : []))));
 
 const adminUrl = process.env.BENCH_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const dbName = "techex_bench";
-const benchUrl = process.env.BENCH_DATABASE_URL ?? `${adminUrl.replace(/\/[^/]*$/, "")}/${dbName}`;
+const scratch = scratchDatabase(adminUrl, "techex_bench", process.env.BENCH_DATABASE_URL);
+const benchUrl = scratch.url;
 
 /** 54 fixed queries: words with and without diacritics, English, typos, filters, facets, sorts, pages. */
 const QUERIES: string[] = [
@@ -81,19 +81,11 @@ const QUERIES: string[] = [
   "q=rau&lang=vi",
 ];
 
-function percentile(values: number[], p: number) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 
 async function main() {
   // A fresh database for the run.
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
+  await scratch.recreate();
   process.env.DATABASE_URL = benchUrl;
   process.env.LOG_LEVEL ??= "warn";
 
