@@ -1,8 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { Pager } from "~/modules/reports/components/pager.tsx";
 import { requireActor } from "~/modules/auth/actor.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { listAuditLog, requireAuditReader } from "~/modules/reports/audit-log.server.ts";
@@ -29,7 +30,6 @@ type Field = "actor" | "entityType" | "entityId" | "action" | "from" | "to";
 export default function AuditLogPage() {
   const data = useLoaderData<typeof loader>();
   const { t } = useTranslation();
-  const location = useLocation();
   const errors: Partial<Record<string, string[]>> = data.ok ? {} : data.errors;
   const field = (name: Field, type = "text", extra: Record<string, string> = {}) => (
     <label>
@@ -49,12 +49,6 @@ export default function AuditLogPage() {
       ) : null}
     </label>
   );
-  const pageHref = (page: number) => {
-    const p = new URLSearchParams(location.search);
-    p.set("page", String(page));
-    return `?${p.toString()}`;
-  };
-  const pages = data.ok ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
   return (
     <section>
       <h1>{t("reports.audit.title")}</h1>
@@ -120,13 +114,7 @@ export default function AuditLogPage() {
               </tbody>
             </table>
           )}
-          {pages > 1 ? (
-            <nav className="pagination" aria-label={t("reports.pagination")}>
-              {data.page > 1 ? <Link to={pageHref(data.page - 1)}>← {t("reports.previous")}</Link> : null}
-              <span>{t("reports.pageOf", { page: data.page, pages })}</span>
-              {data.page < pages ? <Link to={pageHref(data.page + 1)}>{t("reports.next")} →</Link> : null}
-            </nav>
-          ) : null}
+          <Pager page={data.page} total={data.total} pageSize={data.pageSize} />
         </>
       ) : null}
     </section>

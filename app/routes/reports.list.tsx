@@ -1,8 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { Pager } from "~/modules/reports/components/pager.tsx";
 import { requireActor } from "~/modules/auth/actor.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import type { Locale } from "~/modules/i18n/config.ts";
@@ -53,14 +54,7 @@ function CellView({ cell, locale }: { cell: ListCell; locale: Locale }) {
 export default function ReportListPage() {
   const data = useLoaderData<typeof loader>();
   const { t } = useTranslation();
-  const location = useLocation();
   const { locale } = data;
-  const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
-  const pageHref = (page: number) => {
-    const params = new URLSearchParams(location.search);
-    params.set("page", String(page));
-    return `?${params.toString()}`;
-  };
   return (
     <section>
       <p className="no-print">
@@ -97,13 +91,7 @@ export default function ReportListPage() {
           </tbody>
         </table>
       )}
-      {pages > 1 ? (
-        <nav className="pagination" aria-label={t("reports.pagination")}>
-          {data.page > 1 ? <Link to={pageHref(data.page - 1)}>← {t("reports.previous")}</Link> : null}
-          <span>{t("reports.pageOf", { page: data.page, pages })}</span>
-          {data.page < pages ? <Link to={pageHref(data.page + 1)}>{t("reports.next")} →</Link> : null}
-        </nav>
-      ) : null}
+      <Pager page={data.page} total={data.total} pageSize={data.pageSize} />
     </section>
   );
 }
