@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { requireActor } from "~/modules/auth/actor.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
-import { publicOrigin } from "~/modules/payments/checkout.server.ts";
+import { checkoutRefusalStatus, publicOrigin } from "~/modules/payments/checkout.server.ts";
 import { payFee } from "~/modules/payments/fees.server.ts";
 
 /** POST: a member of the paying organisation is sent to Stripe Checkout for the fee. */
@@ -12,6 +12,5 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (result.ok) return redirect(result.url, 303);
   // Back to the deal, which explains why (the panel reads ?feeError=).
   if (result.dealId && (request.headers.get("Accept") ?? "").includes("text/html")) return redirect(`/deals/${result.dealId}?feeError=${result.reason}#fees`, 303);
-  const status = result.reason === "stripe-unavailable" ? 502 : result.reason === "not-configured" ? 503 : 409;
-  return json({ error: `payments.errors.${result.reason}` }, { status });
+  return json({ error: `payments.errors.${result.reason}` }, { status: checkoutRefusalStatus(result.reason) });
 }

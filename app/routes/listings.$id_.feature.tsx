@@ -7,7 +7,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { requireActor } from "~/modules/auth/actor.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { formatDate, formatMoney } from "~/modules/i18n/format.ts";
-import { publicOrigin } from "~/modules/payments/checkout.server.ts";
+import { checkoutRefusalStatus, publicOrigin } from "~/modules/payments/checkout.server.ts";
 import { getFeaturePage, startFeaturedCheckout } from "~/modules/payments/featured.server.ts";
 import { featureCheckoutSchema, PAYMENT_CURRENCIES } from "~/modules/payments/schema.ts";
 
@@ -26,8 +26,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const locale = await getLocale(request);
   const result = await startFeaturedCheckout(actor, params.id ?? "", parsed.data, { origin: publicOrigin(request), locale });
   if (result.ok) return redirect(result.url, 303);
-  const status = result.reason === "stripe-unavailable" ? 502 : result.reason === "not-configured" ? 503 : 409;
-  return json({ error: `payments.errors.${result.reason}` as const }, { status });
+  return json({ error: `payments.errors.${result.reason}` as const }, { status: checkoutRefusalStatus(result.reason) });
 }
 
 export default function FeatureListingPage() {

@@ -6,6 +6,14 @@ import { stripeClient } from "~/lib/stripe.server.ts";
 import type { Locale } from "~/modules/i18n/config.ts";
 import { stripeCurrency, toStripeAmount, type PaymentCurrency } from "./money.ts";
 
+/**
+ * The HTTP status of a checkout that could not start: Stripe unreachable 502, payments not
+ * configured 503, anything about our own record (not payable, not published, in progress) 409.
+ */
+export function checkoutRefusalStatus(reason: string) {
+  return reason === "stripe-unavailable" ? 502 : reason === "not-configured" ? 503 : 409;
+}
+
 export type CheckoutResult = { ok: true; url: string; paymentId: string } | { ok: false; reason: "not-configured" | "stripe-unavailable" };
 
 /** The public origin for Stripe's return URLs: APP_URL, else the origin the request came to. */
