@@ -6,6 +6,7 @@ import { startSession } from "~/modules/auth/session.server.ts";
 import type { Actor } from "~/modules/auth/permissions.ts";
 import { i18nOptions, resources } from "~/modules/i18n/config.ts";
 import { dismissMatch, introduceMatch } from "~/modules/matching/decisions.server.ts";
+import { NOTIFY_MIN_SCORE } from "~/modules/matching/digest.server.ts";
 import { recomputeListing, recomputeNeed, runFullPass } from "~/modules/matching/matching.server.ts";
 import { getPublicMatches, getReasonLabels } from "~/modules/matching/queries.server.ts";
 import { describeReasons } from "~/modules/matching/reasons.ts";
@@ -151,15 +152,17 @@ describe("computing matches", () => {
     expect(after.reasons).toEqual(before.reasons);
   });
 
-  it("notifies both organisations of a new suggestion once, not on every recompute", async () => {
+  it("schedules one digest for each side of a new suggestion, not a notification per match, and not on every recompute", async () => {
     const match = (await matchOf(ids.good!))!;
-    const notes = () => prisma.notification.findMany({ where: { type: "MATCH_SUGGESTED", data: { path: ["matchId"], equals: match.id } }, select: { userId: true, data: true, url: true } });
-    const first = await notes();
-    expect(first.map((n) => n.userId).sort()).toEqual([actors.needOwner!.id, actors.offerOwner!.id].sort());
-    expect(first.find((n) => n.userId === actors.needOwner!.id)).toMatchObject({ url: `/listings/${ids.need}/matches`, data: { listingId: ids.need, otherListingId: ids.good } });
+    const digestJobs = () => prisma.$queryRaw<{ key: string }[]>`
+      SELECT j.key FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+      WHERE t.identifier = 'matching:digest' AND j.key IN (${`match-digest:${ids.need}`}, ${`match-digest:${ids.good}`})`;
+    expect(match.score).toBeGreaterThanOrEqual(NOTIFY_MIN_SCORE);
+    expect((await digestJobs()).map((j) => j.key).sort()).toEqual([`match-digest:${ids.need}`, `match-digest:${ids.good}`].sort());
+    expect(await prisma.notification.count({ where: { type: { in: ["MATCH_SUGGESTED", "MATCH_DIGEST"] } } })).toBe(0);
     await recomputeNeed(ids.need!);
     await recomputeListing(ids.good!);
-    expect(await notes()).toHaveLength(2);
+    expect(await digestJobs()).toHaveLength(2);
   });
 
   it("queues the matching job when the search index job upserts or deletes a listing", async () => {
@@ -169,7 +172,7 @@ describe("computing matches", () => {
       SELECT t.identifier AS task_identifier, j.payload FROM graphile_worker._private_jobs j
       JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.key = ${`match:${ids.good}`}`;
     expect(jobs).toEqual([{ task_identifier: "matching:listing", payload: { listingId: ids.good } }]);
-    expect(Object.keys(matchingTasks).sort()).toEqual(["matching:full-pass", "matching:listing"]);
+    expect(Object.keys(matchingTasks).sort()).toEqual(["matching:digest", "matching:full-pass", "matching:listing"]);
     // The job itself: a bad payload throws (graphile-worker keeps the error); a good one recomputes.
     const run = matchingTasks["matching:listing"] as (payload: unknown, helpers: never) => Promise<void>;
     await expect(run({ listing: ids.good }, {} as never)).rejects.toThrow("bad payload");

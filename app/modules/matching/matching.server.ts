@@ -2,33 +2,39 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma, type Tx } from "~/lib/db.server.ts";
 import { logger } from "~/lib/logger.server.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
-import { notifyOrganisations } from "~/modules/notifications/notify.server.ts";
 import { USD_VND_RATE } from "~/modules/search/document.server.ts";
-import { needsRelevantTo, offersRelevantTo } from "~/modules/search/related.server.ts";
-import { combineTextScores, MAX_PER_NEED, rankPairs, scorePair, type NeedFacts, type OfferFacts, type PairScore } from "./scoring.ts";
+import { findCandidates, NEED_TYPES, OFFER_TYPES } from "~/modules/search/related.server.ts";
+import { notifySuggested } from "./digest.server.ts";
+import { getTermStats } from "./idf.server.ts";
+import { MAX_PER_NEED, rankPairs, scorePair, type NeedFacts, type OfferFacts, type PairScore } from "./scoring.ts";
+import { cosine, listingTerms, vectorOf, type TermStats, type TextVector } from "./text.ts";
 
 /**
- * Matching (DESIGN.md §3): the need side is the source of truth. A need's matches are
- * "its best offers": one Meilisearch multi-search with the need's text, plus offers of
- * the same sector field, each scored by scoring.ts. A changed offer recomputes every
- * need that may now rank it (needs found with the offer's text or sector, and needs it
- * is already suggested to), so a pair's score is the same whichever side triggered it.
+ * Matching (DESIGN.md §3, docs/matching.md). Candidates come from one Meilisearch
+ * multi-search (search/related.server.ts); each (need, offer) pair is then judged
+ * in-process on the two listings' own texts (text.ts) and facts (scoring.ts), so a
+ * pair's score is the same whichever side triggered it.
+ *
+ * - A changed need recomputes its own list: one multi-search for offers, one query.
+ * - A changed offer is scored against the needs that may want it (one multi-search for
+ *   needs, plus the needs it is already matched to) and each need's top list is updated
+ *   incrementally, in a few batched statements: the pair is inserted when it qualifies and
+ *   beats the need's current last suggestion, updated when present, removed when it no
+ *   longer qualifies. Other pairs of those needs are left as they are.
+ * Writes to one need's matches are serialised by a per-need advisory lock.
  */
 
-const OFFER_TYPES = ["TECHNOLOGY_OFFER", "EQUIPMENT_OFFER"] as const;
-/** The parts of a need's text, each scored on its own by Meilisearch, and their weights. */
-const NEED_TEXT_WEIGHTS = { title: 0.35, keywords: 0.2, problem: 0.25, summary: 0.2 } as const;
-const CANDIDATES_PER_QUERY = 100;
-/** A changed offer recomputes at most this many needs; the nightly pass covers the rest. */
-const MAX_NEEDS_PER_OFFER = 150;
+/** Hits per candidate query (up to four queries per listing). */
+const CANDIDATES_PER_QUERY = 50;
 
-const factsSelect = {
+export const factsSelect = {
   id: true,
   type: true,
   title: true,
   summary: true,
   keywords: true,
   problemStatement: true,
+  applications: true,
   organisationId: true,
   trl: true,
   minTrl: true,
@@ -44,7 +50,7 @@ const factsSelect = {
   provinceCode: true,
   sectors: { select: { sectorCode: true } },
 } satisfies Prisma.ListingSelect;
-type FactsRow = Prisma.ListingGetPayload<{ select: typeof factsSelect }>;
+export type FactsRow = Prisma.ListingGetPayload<{ select: typeof factsSelect }>;
 
 function toVnd(amount: bigint | null, currency: "VND" | "USD" | null): number | null {
   if (amount === null) return null;
@@ -52,7 +58,6 @@ function toVnd(amount: bigint | null, currency: "VND" | "USD" | null): number | 
 }
 
 const sectorCodesOf = (row: FactsRow) => row.sectors.map((s) => s.sectorCode);
-const fieldsOf = (codes: string[]) => [...new Set(codes.map((c) => c.split(".")[0]!))];
 
 function needFacts(row: FactsRow): NeedFacts {
   return {
@@ -77,38 +82,43 @@ function offerFacts(row: FactsRow): OfferFacts {
   };
 }
 
-/** The parts of a need's text queried separately, with their weights. */
-function needTexts(need: FactsRow) {
-  return [
-    { text: need.title, weight: NEED_TEXT_WEIGHTS.title },
-    { text: need.keywords, weight: NEED_TEXT_WEIGHTS.keywords },
-    { text: need.problemStatement ?? "", weight: NEED_TEXT_WEIGHTS.problem },
-    { text: need.summary, weight: NEED_TEXT_WEIGHTS.summary },
-  ].filter((part) => (typeof part.text === "string" ? part.text.trim() !== "" : part.text.length > 0));
+type TextRow = Pick<FactsRow, "title" | "keywords" | "summary" | "problemStatement" | "applications">;
+
+/** A listing's text as a vector under the current term statistics. */
+export const textVectorOf = (row: TextRow, stats: TermStats): TextVector => vectorOf(listingTerms(row), stats);
+
+/** Scores one pair from both listings' rows (the one formula for both directions). */
+export function scoreRows(need: FactsRow, offer: FactsRow, stats: TermStats, vectors?: { need?: TextVector; offer?: TextVector }): PairScore {
+  const text = cosine(vectors?.need ?? textVectorOf(need, stats), vectors?.offer ?? textVectorOf(offer, stats));
+  return scorePair(needFacts(need), offerFacts(offer), text);
 }
+
+const candidateSource = (row: FactsRow) => ({
+  title: row.title,
+  keywords: row.keywords,
+  summary: row.summary,
+  problemStatement: row.problemStatement,
+  sectorCodes: sectorCodesOf(row),
+});
 
 export interface ScoredOffer extends PairScore {
   offerId: string;
 }
 
-/** Every candidate offer of a published need, scored (qualifying or not), best first. */
-export async function scoreOffersForNeed(need: FactsRow): Promise<{ scored: ScoredOffer[]; offers: Map<string, FactsRow> }> {
-  const texts = needTexts(need);
-  const related = await offersRelevantTo(
-    texts.map((t) => t.text),
-    { limit: CANDIDATES_PER_QUERY, sectorCodes: fieldsOf(sectorCodesOf(need)), excludeOrganisationId: need.organisationId },
-  );
-  const ids = new Set([...related.bySector, ...related.byText.flatMap((m) => [...m.keys()])]);
+/** Every candidate offer of a published need (and the offers in `alsoIds`), scored, best first. */
+export async function scoreOffersForNeed(need: FactsRow, alsoIds: readonly string[] = []): Promise<{ scored: ScoredOffer[]; offers: Map<string, FactsRow> }> {
+  const [candidates, stats] = await Promise.all([
+    findCandidates(candidateSource(need), { types: OFFER_TYPES, limit: CANDIDATES_PER_QUERY, excludeOrganisationId: need.organisationId }),
+    getTermStats(),
+  ]);
+  const ids = [...new Set([...candidates.map((c) => c.id), ...alsoIds])];
   // The index may lag the database by a moment: only offers public now count.
   const rows = await prisma.listing.findMany({
-    where: { id: { in: [...ids] }, type: { in: [...OFFER_TYPES] }, organisationId: { not: need.organisationId }, ...publicListingWhere() },
+    where: { id: { in: ids }, type: { in: [...OFFER_TYPES] }, organisationId: { not: need.organisationId }, ...publicListingWhere() },
     select: factsSelect,
   });
-  const facts = needFacts(need);
-  const scored = rows.map((offer) => {
-    const text = combineTextScores(texts.map((t, i) => ({ weight: t.weight, score: related.byText[i]!.get(offer.id) ?? 0 })));
-    return { offerId: offer.id, ...scorePair(facts, offerFacts(offer), text) };
-  });
+  const needVector = textVectorOf(need, stats);
+  const scored = rows.map((offer) => ({ offerId: offer.id, ...scoreRows(need, offer, stats, { need: needVector }) }));
   return { scored: rankPairs(scored), offers: new Map(rows.map((r) => [r.id, r])) };
 }
 
@@ -126,6 +136,60 @@ export interface NeedRecompute {
   removed: number;
 }
 
+/** Takes the advisory locks of these needs' match lists, in one fixed order (no deadlock between jobs). */
+async function lockNeeds(tx: Tx, needIds: readonly string[]) {
+  if (needIds.length === 0) return;
+  const keys = [...new Set(needIds)].map((id) => `match:${id}`);
+  await tx.$queryRaw`SELECT count(*) FROM (SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtext(x) AS k FROM unnest(${keys}::text[]) AS x ORDER BY 1 OFFSET 0) AS ordered) AS locked`;
+}
+
+interface ScoreUpdate {
+  id: string;
+  pair: PairScore;
+}
+
+/** New scores and reasons for several matches in one statement. */
+async function updateScores(tx: Tx, updates: readonly ScoreUpdate[], now: Date) {
+  if (updates.length === 0) return;
+  const ids = updates.map((u) => u.id);
+  const scores = updates.map((u) => u.pair.score);
+  const texts = updates.map((u) => u.pair.textScore);
+  const reasons = updates.map((u) => JSON.stringify(u.pair.reasons));
+  await tx.$executeRaw`UPDATE "Match" AS m
+    SET "score" = v.score, "textScore" = v.text, "reasons" = v.reasons::jsonb, "computedAt" = ${now}, "updatedAt" = ${now}
+    FROM unnest(${ids}::text[], ${scores}::float8[], ${texts}::float8[], ${reasons}::text[]) AS v(id, score, text, reasons)
+    WHERE m."id" = v.id`;
+}
+
+interface NewPair {
+  need: FactsRow;
+  offer: FactsRow;
+  pair: PairScore;
+}
+
+/** Creates suggestions in one statement and tells both organisations of each (notifySuggested). */
+async function createSuggestions(tx: Tx, pairs: readonly NewPair[], now: Date): Promise<number> {
+  if (pairs.length === 0) return 0;
+  const created = await tx.match.createManyAndReturn({
+    data: pairs.map(({ need, offer, pair }) => ({
+      offerListingId: offer.id,
+      requestListingId: need.id,
+      score: pair.score,
+      textScore: pair.textScore,
+      reasons: pair.reasons as Prisma.InputJsonValue,
+      computedAt: now,
+    })),
+    skipDuplicates: true,
+    select: { id: true, offerListingId: true, requestListingId: true },
+  });
+  const byKey = new Map(pairs.map((p) => [`${p.offer.id}|${p.need.id}`, p]));
+  for (const match of created) {
+    const { need, offer, pair } = byKey.get(`${match.offerListingId}|${match.requestListingId}`)!;
+    await notifySuggested(tx, match.id, need, offer, pair.score);
+  }
+  return created.length;
+}
+
 /**
  * Recomputes one need's matches: creates the new suggestions (notifying both
  * organisations once), updates the score and reasons of existing ones (also of
@@ -135,69 +199,107 @@ export interface NeedRecompute {
 export async function recomputeNeed(needId: string): Promise<NeedRecompute> {
   const need = await prisma.listing.findFirst({ where: { id: needId, type: "TECHNOLOGY_REQUEST", ...publicListingWhere() }, select: factsSelect });
   if (!need) return { created: 0, updated: 0, removed: await removeSuggestions(needId) };
-  const { scored, offers } = await scoreOffersForNeed(need);
+  const before = await prisma.match.findMany({ where: { requestListingId: need.id }, select: { offerListingId: true } });
+  const { scored, offers } = await scoreOffersForNeed(
+    need,
+    before.map((m) => m.offerListingId),
+  );
   const suggested = scored.filter((s) => s.qualifies).slice(0, MAX_PER_NEED);
   const byOffer = new Map(scored.map((s) => [s.offerId, s]));
   const keep = new Set(suggested.map((s) => s.offerId));
   return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`match:${need.id}`}))`;
+    await lockNeeds(tx, [need.id]);
     const existing = await tx.match.findMany({ where: { requestListingId: need.id }, select: { id: true, offerListingId: true, status: true } });
-    const known = new Map(existing.map((m) => [m.offerListingId, m]));
-    const result: NeedRecompute = { created: 0, updated: 0, removed: 0 };
+    const known = new Set(existing.map((m) => m.offerListingId));
     const now = new Date();
-    for (const match of existing) {
-      const pair = byOffer.get(match.offerListingId);
-      // Decided matches keep their status whatever the score; suggestions stay only while they qualify.
-      if (!pair || (match.status === "SUGGESTED" && !keep.has(match.offerListingId))) continue;
-      await tx.match.update({ where: { id: match.id }, data: { score: pair.score, textScore: pair.textScore, reasons: pair.reasons as Prisma.InputJsonValue, computedAt: now } });
-      result.updated++;
-    }
-    const stale = existing.filter((m) => m.status === "SUGGESTED" && !keep.has(m.offerListingId)).map((m) => m.id);
-    if (stale.length) result.removed = (await tx.match.deleteMany({ where: { id: { in: stale }, status: "SUGGESTED" } })).count;
-    for (const pair of suggested) {
-      if (known.has(pair.offerId)) continue;
-      const offer = offers.get(pair.offerId)!;
-      const match = await tx.match.create({
-        data: { offerListingId: offer.id, requestListingId: need.id, score: pair.score, textScore: pair.textScore, reasons: pair.reasons as Prisma.InputJsonValue, computedAt: now },
-        select: { id: true },
-      });
-      await notifySuggested(tx, match.id, need, offer, pair.score);
-      result.created++;
-    }
-    return result;
+    // Decided matches keep their status whatever the score; suggestions stay only while they qualify.
+    const stale = new Set(existing.filter((m) => m.status === "SUGGESTED" && !keep.has(m.offerListingId)).map((m) => m.id));
+    const updates = existing.filter((m) => !stale.has(m.id) && byOffer.has(m.offerListingId)).map((m) => ({ id: m.id, pair: byOffer.get(m.offerListingId)! }));
+    await updateScores(tx, updates, now);
+    const removed = stale.size ? (await tx.match.deleteMany({ where: { id: { in: [...stale] }, status: "SUGGESTED" } })).count : 0;
+    const fresh = suggested.filter((s) => !known.has(s.offerId)).map((pair) => ({ need, offer: offers.get(pair.offerId)!, pair }));
+    const created = await createSuggestions(tx, fresh, now);
+    return { created, updated: updates.length, removed };
   });
 }
 
-/** Tells each side's organisation about a new suggestion, from its own listing's point of view. */
-async function notifySuggested(tx: Tx, matchId: string, need: FactsRow, offer: FactsRow, score: number) {
-  for (const [mine, other] of [
-    [need, offer],
-    [offer, need],
-  ] as const) {
-    await notifyOrganisations(tx, [mine.organisationId], {
-      type: "MATCH_SUGGESTED",
-      data: { matchId, listingId: mine.id, listingTitle: mine.title, otherListingId: other.id, otherTitle: other.title, score },
-      url: `/listings/${mine.id}/matches`,
-    });
-  }
+export interface OfferUpdate {
+  /** Needs the offer was scored against. */
+  needs: number;
+  created: number;
+  updated: number;
+  removed: number;
 }
 
-/** A changed offer: recomputes every need that may rank it now, or that it is suggested to. */
-export async function recomputeOffer(offerId: string): Promise<{ needs: number }> {
+/**
+ * A changed offer: scored against the needs that may want it (found with the offer's own
+ * text and sub-fields, plus the needs it is already matched to), and each of those needs'
+ * top list updated incrementally in one transaction. A need that would rank the offer only
+ * through its own wording, and a place freed in a need's list, wait for that need's next
+ * recompute or the nightly pass.
+ */
+export async function recomputeOffer(offerId: string): Promise<OfferUpdate> {
   const offer = await prisma.listing.findFirst({ where: { id: offerId, type: { in: [...OFFER_TYPES] }, ...publicListingWhere() }, select: factsSelect });
-  if (!offer) {
-    await removeSuggestions(offerId);
-    return { needs: 0 };
-  }
-  const related = await needsRelevantTo([offer.title, offer.keywords, offer.summary], {
-    limit: 50,
-    sectorCodes: fieldsOf(sectorCodesOf(offer)),
-    excludeOrganisationId: offer.organisationId,
+  if (!offer) return { needs: 0, created: 0, updated: 0, removed: await removeSuggestions(offerId) };
+  const [candidates, stats, current] = await Promise.all([
+    findCandidates(candidateSource(offer), { types: NEED_TYPES, limit: CANDIDATES_PER_QUERY, excludeOrganisationId: offer.organisationId }),
+    getTermStats(),
+    prisma.match.findMany({ where: { offerListingId: offer.id }, select: { requestListingId: true } }),
+  ]);
+  const ids = [...new Set([...candidates.map((c) => c.id), ...current.map((m) => m.requestListingId)])];
+  const needs = await prisma.listing.findMany({
+    where: { id: { in: ids }, type: "TECHNOLOGY_REQUEST", organisationId: { not: offer.organisationId }, ...publicListingWhere() },
+    select: factsSelect,
   });
-  const current = await prisma.match.findMany({ where: { offerListingId: offer.id, status: "SUGGESTED" }, select: { requestListingId: true } });
-  const needIds = [...new Set([...current.map((m) => m.requestListingId), ...related.byText.flatMap((m) => [...m.keys()]), ...related.bySector])].slice(0, MAX_NEEDS_PER_OFFER);
-  for (const needId of needIds) await recomputeNeed(needId);
-  return { needs: needIds.length };
+  const offerVector = textVectorOf(offer, stats);
+  const pairs = new Map(needs.map((need) => [need.id, { need, pair: scoreRows(need, offer, stats, { offer: offerVector }) }]));
+  // Only needs that want the offer now or already have a row for it are written to (and locked).
+  // A row to a need that stopped being public is left to that need's own job and the nightly pass.
+  const needIds = [...new Set([...current.map((m) => m.requestListingId), ...[...pairs.values()].filter((p) => p.pair.qualifies).map((p) => p.need.id)])]
+    .filter((id) => pairs.has(id));
+  if (needIds.length === 0) return { needs: needs.length, created: 0, updated: 0, removed: 0 };
+  return prisma.$transaction(async (tx) => {
+    await lockNeeds(tx, needIds);
+    // Each touched need's suggestions (to rank against) and its row for this offer, in one read.
+    const rows = await tx.match.findMany({
+      where: { requestListingId: { in: needIds }, OR: [{ status: "SUGGESTED" }, { offerListingId: offer.id }] },
+      select: { id: true, offerListingId: true, requestListingId: true, status: true, score: true },
+    });
+    const byNeed = new Map<string, typeof rows>();
+    for (const row of rows) byNeed.set(row.requestListingId, [...(byNeed.get(row.requestListingId) ?? []), row]);
+    const now = new Date();
+    const updates: ScoreUpdate[] = [];
+    const deletions: string[] = [];
+    const inserts: NewPair[] = [];
+    for (const needId of needIds) {
+      const { need, pair } = pairs.get(needId)!;
+      const list = byNeed.get(needId) ?? [];
+      const mine = list.find((m) => m.offerListingId === offer.id);
+      if (mine && mine.status !== "SUGGESTED") {
+        updates.push({ id: mine.id, pair });
+      } else if (mine) {
+        // A suggestion stays while it qualifies (it already holds a place in the top list).
+        if (pair.qualifies) updates.push({ id: mine.id, pair });
+        else deletions.push(mine.id);
+      } else if (pair.qualifies) {
+        const others = rankPairs(list.filter((m) => m.status === "SUGGESTED").map((m) => ({ ...m, offerId: m.offerListingId })));
+        if (others.length < MAX_PER_NEED) {
+          inserts.push({ need, offer, pair });
+        } else {
+          const last = others[MAX_PER_NEED - 1]!;
+          if (pair.score > last.score || (pair.score === last.score && offer.id < last.offerId)) {
+            inserts.push({ need, offer, pair });
+            // The list keeps MAX_PER_NEED suggestions: what ranked last (and anything past it) leaves.
+            deletions.push(...others.slice(MAX_PER_NEED - 1).map((m) => m.id));
+          }
+        }
+      }
+    }
+    await updateScores(tx, updates, now);
+    const removed = deletions.length ? (await tx.match.deleteMany({ where: { id: { in: deletions }, status: "SUGGESTED" } })).count : 0;
+    const created = await createSuggestions(tx, inserts, now);
+    return { needs: needs.length, created, updated: updates.length, removed };
+  });
 }
 
 /** The matching job for one listing, whatever its type and state (run after its search document changed). */

@@ -1,5 +1,6 @@
 import type { TaskList } from "graphile-worker";
 import { logger } from "~/lib/logger.server.ts";
+import { MATCH_DIGEST_TASK, sendMatchDigest } from "./digest.server.ts";
 import { MATCH_FULL_PASS_TASK, MATCH_LISTING_TASK } from "./enqueue.server.ts";
 import { recomputeListing, runFullPass } from "./matching.server.ts";
 
@@ -14,6 +15,13 @@ export const matchingTasks: TaskList = {
     if (typeof listingId !== "string") throw new Error(`bad payload: ${JSON.stringify(payload)}`);
     const result = await recomputeListing(listingId);
     logger.debug("matches recomputed", { listingId, ...result });
+  },
+  /** One listing's digest of new suggestions (scheduled by notifySuggested; at most one per listing per day). */
+  [MATCH_DIGEST_TASK]: async (payload) => {
+    const { listingId } = payload as { listingId?: unknown };
+    if (typeof listingId !== "string") throw new Error(`bad payload: ${JSON.stringify(payload)}`);
+    const outcome = await sendMatchDigest(listingId);
+    logger.debug("match digest", { listingId, ...outcome });
   },
   /** Every published need against every published offer; nightly, or `npm run jobs -- matching:full-pass`. */
   [MATCH_FULL_PASS_TASK]: async () => {

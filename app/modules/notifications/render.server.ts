@@ -73,6 +73,17 @@ const renderers: { [K in NotificationKind]: Renderer<K> } = {
     body: t("notifications.types.MATCH_SUGGESTED.body", { listingTitle: d.listingTitle, otherTitle: d.otherTitle }),
     items: [],
   }),
+  MATCH_DIGEST: (d, t, locale) => {
+    const shown = d.matches.slice(0, 10);
+    const items: RenderedNotification["items"] = shown.map((m) => ({
+      text: t("notifications.types.MATCH_DIGEST.item", { title: m.title, score: formatNumber(Math.round(m.score * 100), locale) }),
+      path: `/listings/${m.listingId}`,
+    }));
+    const more = d.count - shown.length;
+    if (more > 0) items.push({ text: t("notifications.types.MATCH_DIGEST.more", { count: more, formatted: formatNumber(more, locale) }), path: null });
+    const counted = { count: d.count, formatted: formatNumber(d.count, locale), listingTitle: d.listingTitle };
+    return { title: t("notifications.types.MATCH_DIGEST.title", counted), body: t("notifications.types.MATCH_DIGEST.body", counted), items };
+  },
   DEAL_STAGE_CHANGED: (d, t) => {
     const toStage = stage(t, d.toStage);
     const body = d.fromStage

@@ -18,6 +18,11 @@ export interface NotificationPayloads {
   };
   /** A match involving the recipient organisation's listing. */
   MATCH_SUGGESTED: { matchId: string; listingId: string; listingTitle: string; otherListingId: string; otherTitle: string; score: number };
+  /**
+   * The digest of new suggestions for one of the recipient organisation's listings: at most one
+   * per listing per day. `count` counts them all; `matches` lists the best few (score in [0, 1]).
+   */
+  MATCH_DIGEST: { listingId: string; listingTitle: string; count: number; matches: { listingId: string; title: string; score: number }[] };
   DEAL_STAGE_CHANGED: { dealId: string; dealTitle: string; fromStage: string | null; toStage: string; comment?: string };
   /** amount in whole units of currency, as a string (it may exceed 2^53). */
   PAYMENT_RECEIVED: {
