@@ -6,12 +6,14 @@
 import type { Server } from "node:http";
 import type { Runner } from "graphile-worker";
 import { EnvError, parseEnv } from "../app/lib/env.server.ts";
+import { logUnhandledRejections } from "./lib/last-resort.ts";
 import { setupDatabase } from "./lib/setup-database.ts";
 
 const log = (line: string) => console.log(`[techex] ${line}`);
 const dev = process.argv.includes("--dev");
 
 async function main() {
+  logUnhandledRejections();
   let env;
   try {
     env = parseEnv(process.env);

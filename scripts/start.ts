@@ -11,6 +11,7 @@ import path from "node:path";
 import type { Server } from "node:http";
 import type { Runner } from "graphile-worker";
 import { EnvError, parseEnv, type Env } from "../app/lib/env.server.ts";
+import { logUnhandledRejections } from "./lib/last-resort.ts";
 import { ROOT, setupDatabase } from "./lib/setup-database.ts";
 import { startServices, type Services } from "./lib/services.ts";
 
@@ -46,13 +47,18 @@ async function waitForBuild(since: number) {
 }
 
 async function main() {
+  logUnhandledRejections();
   const env = readEnv();
   // What has been started so far, for Ctrl-C to stop in reverse order.
   const started: { services?: Services; server?: Server; runner?: Runner; devCompiler?: ChildProcess } = {};
   let stopping = false;
 
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C does not wait; the exit handler still stops the embedded Meilisearch.
+      if (signal === "SIGINT") process.exit(130);
+      return;
+    }
     stopping = true;
     log(`${signal}: stopping…`);
     const { services, server, runner, devCompiler } = started;

@@ -26,6 +26,10 @@ export const envSchema = z
     DATABASE_URL: postgresUrl.optional(),
     MEILI_HOST: httpUrl.optional(),
     MEILI_MASTER_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+    /** Longest wait for one Meilisearch request from a job, a script or startup (ms). */
+    MEILI_TIMEOUT_MS: z.coerce.number({ invalid_type_error: "must be a number of milliseconds" }).int().min(100).max(600_000).default(15_000),
+    /** Longest wait for one Meilisearch request while a person waits (the search page, /api/search); then PostgreSQL answers. */
+    MEILI_SEARCH_TIMEOUT_MS: z.coerce.number({ invalid_type_error: "must be a number of milliseconds" }).int().min(100).max(60_000).default(1_500),
     /** Prefix of every Meilisearch index name, so several apps or test files can share one server. */
     MEILI_INDEX_PREFIX: z
       .string()

@@ -2,17 +2,57 @@ import { Meilisearch } from "meilisearch";
 import { env } from "./env.server.ts";
 import { singleton } from "./singleton.server.ts";
 
-/** The process's Meilisearch client. */
-export function meili(): Meilisearch {
-  return singleton("meilisearch", () => {
+/**
+ * What a call is for decides how long it may wait. A person waiting for the search
+ * page gets PostgreSQL's answer rather than a long wait; a job may wait longer (a
+ * multi-search on a busy 2-core machine has taken more than 5 s) and retries anyway;
+ * the health check must answer before whatever polls it gives up.
+ */
+export type MeiliPurpose = "background" | "search" | "health";
+
+/** Per-request timeouts in ms: MEILI_TIMEOUT_MS for background work, MEILI_SEARCH_TIMEOUT_MS while a person (or a health probe) waits. */
+export function meiliTimeouts(): Record<MeiliPurpose, number> {
+  const { MEILI_TIMEOUT_MS, MEILI_SEARCH_TIMEOUT_MS } = env();
+  return { background: MEILI_TIMEOUT_MS, search: MEILI_SEARCH_TIMEOUT_MS, health: MEILI_SEARCH_TIMEOUT_MS };
+}
+
+const byPurpose = new WeakMap<Meilisearch, Map<MeiliPurpose, Meilisearch>>();
+
+/**
+ * The process's Meilisearch client for a purpose (jobs and scripts by default).
+ * Every request has a timeout, and every failure (timeout, refused connection,
+ * an error status, an answer that is not JSON) is a rejected promise the caller
+ * handles. That holds only with a WHATWG-conformant `fetch`: the app server keeps
+ * Node's own (undici), see scripts/lib/app-server.ts and decision 009.
+ */
+export function meili(purpose: MeiliPurpose = "background"): Meilisearch {
+  const base = singleton("meilisearch", () => {
     const { MEILI_HOST, MEILI_MASTER_KEY } = env();
     const host = MEILI_HOST ?? process.env.MEILI_HOST;
     if (!host) throw new Error("MEILI_HOST is not set: start the app with `npm start`, which provides one");
-    return new Meilisearch({ host, apiKey: MEILI_MASTER_KEY ?? process.env.MEILI_MASTER_KEY, timeout: 5_000 });
+    return new Meilisearch({ host, apiKey: MEILI_MASTER_KEY ?? process.env.MEILI_MASTER_KEY, timeout: meiliTimeouts().background });
   });
+  if (purpose === "background") return base;
+  // Derived from the base client (same host and key), so replacing the base replaces all.
+  let clients = byPurpose.get(base);
+  if (!clients) byPurpose.set(base, (clients = new Map()));
+  let client = clients.get(purpose);
+  if (!client) clients.set(purpose, (client = new Meilisearch({ ...base.config, timeout: meiliTimeouts()[purpose] })));
+  return client;
 }
 
 /** Index names carry MEILI_INDEX_PREFIX so several apps or test files can share a server. */
 export function indexName(base: string): string {
   return `${env().MEILI_INDEX_PREFIX}${base}`;
+}
+
+/**
+ * A failed call in one line for the logs, with its causes ("Request to …/multi-search has
+ * failed: request timed out after 1500ms"; "…: fetch failed: connect ECONNREFUSED …").
+ * Only messages: a timeout's `cause` holds the request itself.
+ */
+export function meiliErrorMessage(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) parts.push(e.message);
+  return parts.join(": ") || String(error);
 }

@@ -7,7 +7,11 @@ import compression from "compression";
 import express from "express";
 import { ROOT } from "./setup-database.ts";
 
-installGlobals();
+// Node's own fetch (undici), not @remix-run/web-fetch: when a request with a body is
+// aborted (the Meilisearch client's timeout does that), web-fetch cancels the body stream
+// it is still reading and drops the rejected promise ("Cannot cancel a stream that already
+// has a reader"), which ends the process. The tests have always run on undici. Decision 009.
+installGlobals({ nativeFetch: true });
 
 export const BUILD_PATH = path.join(ROOT, "build", "index.js");
 

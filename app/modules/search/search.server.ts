@@ -2,7 +2,7 @@ import type { SearchParams as MeiliSearchParams, SearchResponse } from "meilisea
 import { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
 import { logger } from "~/lib/logger.server.ts";
-import { indexName, meili } from "~/lib/meili.server.ts";
+import { indexName, meili, meiliErrorMessage } from "~/lib/meili.server.ts";
 import { documentSelect, fold, toDocument, USD_VND_RATE, type ListingDocument } from "./document.server.ts";
 import { LISTINGS } from "./index.server.ts";
 import { FACETS, HIGHLIGHT_END, HIGHLIGHT_START, type Facet, type SearchHit, type SearchParams, type SearchResult } from "./schema.ts";
@@ -91,7 +91,7 @@ async function searchMeilisearch(params: SearchParams): Promise<SearchResult> {
     limit: 0,
     facets: [facet],
   }));
-  const { results } = await meili().multiSearch({ queries: [main, ...facetQueries] });
+  const { results } = await meili("search").multiSearch({ queries: [main, ...facetQueries] });
   const first = results[0] as unknown as SearchResponse<ListingDocument> & { totalHits: number; totalPages: number; page: number; hitsPerPage: number };
   const facets = emptyFacets();
   for (const facet of FACETS) facets[facet] = first.facetDistribution?.[facet] ?? {};
@@ -183,7 +183,9 @@ export async function searchListings(params: SearchParams): Promise<SearchResult
   try {
     return await searchMeilisearch(params);
   } catch (error) {
-    logger.warn("search fell back to PostgreSQL", { error: (error as Error).message });
+    // Whatever Meilisearch did (no answer within MEILI_SEARCH_TIMEOUT_MS, a refused
+    // connection, an error status, an answer not shaped as expected), PostgreSQL answers.
+    logger.warn("search fell back to PostgreSQL", { error: meiliErrorMessage(error) });
     return searchPostgres(params);
   }
 }
