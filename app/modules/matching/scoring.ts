@@ -1,11 +1,15 @@
 /**
- * How well an offer answers a need (DESIGN.md §3 "Matching"). Pure: no database,
- * no Meilisearch; the caller supplies the text score and both listings' facts.
+ * How well an offer answers a need (DESIGN.md §3 "Matching", docs/matching.md). Pure: no
+ * database, no Meilisearch; the caller supplies the text similarity and both listings' facts.
  *
- *   score = 0.40·text + 0.20·sector + 0.15·trl + 0.10·price + 0.10·mode + 0.05·province
+ * The score is calibrated: it reads as the chance that a broker would call the pair a good
+ * match (fitted on the judged set tests/matching/set.json, see `npm run eval:matching`):
+ *
+ *   score = σ(B0 + B.text·text + B.sector·sector + B.trl·trl + B.price·price + B.mode·mode + B.province·province)
  *
  * Each component is in [0, 1]:
- * - text: Meilisearch's ranking score of the offer for the need's text (see related.server.ts).
+ * - text: cosine similarity of the two listings' own texts (text.ts: syllables, two-syllable
+ *   terms and domain-synonym concepts, IDF-weighted).
  * - sector: 1 when both share a sub-field (2.11), 0.5 when they share only a field (2), else 0.
  * - trl: 1 when the offer's TRL ≥ the need's minimum; 0.5 (unknown) when either side has no TRL.
  * - price: the offer's price in VND against the need's budget: 1 entirely within, 0.75 when the
@@ -14,15 +18,27 @@
  * - mode: 1 when a wanted transfer mode is offered, 0 when none is, 0.5 when the need names none.
  * - province: 1 when the offer is in a preferred province, 0 when it is not, 0.5 without a preference.
  *
- * Hard criteria: a TRL below the need's minimum, or a FIXED price entirely above the budget.
- * A pair that fails one is EXCLUDED: it is never suggested (an existing introduced or dismissed
- * match keeps its status and gets the new score and reasons, which say why).
- * A pair is suggested when it has no hard failure, some topical link (text > 0 or a shared
- * sector) and a score ≥ MIN_SCORE; each need keeps its best MAX_PER_NEED offers.
+ * Hard criteria EXCLUDE a pair (never suggested; an introduced or dismissed match keeps its status
+ * and gets the new score, capped at EXCLUDED_CAP, and the reasons, which say why): a TRL below the
+ * need's minimum, a FIXED price entirely above the budget, none of the need's wanted transfer modes,
+ * text similarity below MIN_TEXT (a few shared words are not a topic), and no shared field at all
+ * unless the texts are clearly about the same thing (text ≥ STRONG_TEXT).
+ * A pair is suggested when it is not excluded and its score ≥ MIN_SCORE; each need keeps its best
+ * MAX_PER_NEED offers.
  */
 
-export const WEIGHTS = { text: 0.4, sector: 0.2, trl: 0.15, price: 0.1, mode: 0.1, province: 0.05 } as const;
-export const MIN_SCORE = 0.4;
+/** Logistic coefficients (fitted on the judged set; see docs/matching.md "Calibration"). */
+export const COEFFICIENTS = { bias: -6.2, text: 14, sector: 1.6, trl: 0.8, price: 0.8, mode: 0.8, province: 0.3 } as const;
+/** Below this text similarity two listings share words, not a topic. */
+export const MIN_TEXT = 0.08;
+/** Listings with no field in common are matched only on texts at least this similar. */
+export const STRONG_TEXT = 0.35;
+/** The score of an excluded pair never reads as a good match. */
+export const EXCLUDED_CAP = 0.2;
+/** The lowest score suggested to people (on the judged set most pairs at or above it are good or acceptable). */
+export const MIN_SCORE = 0.5;
+/** The lowest score at which a new suggestion notifies both sides (see docs/matching.md "Calibration"). */
+export const NOTIFY_MIN_SCORE = 0.75;
 export const MAX_PER_NEED = 20;
 /** A component's value when a side lacks the information: neither a reason for nor against. */
 const UNKNOWN = 0.5;
@@ -46,7 +62,7 @@ export type Reason =
 
 export type ReasonCode = Reason["code"];
 /** Reasons that exclude a pair from suggestions. */
-export const HARD_FAILURES: readonly ReasonCode[] = ["TRL_LOW", "OVER_BUDGET"];
+export const HARD_FAILURES: readonly ReasonCode[] = ["TRL_LOW", "OVER_BUDGET", "NO_TRANSFER_MODE"];
 /** Reasons that speak against a pair (shown as such). */
 export const NEGATIVE_REASONS: readonly ReasonCode[] = ["TRL_LOW", "OVER_BUDGET", "NEGOTIABLE_OVER_BUDGET", "NO_TRANSFER_MODE", "OTHER_PROVINCE", "NO_SECTOR"];
 
@@ -77,7 +93,7 @@ export interface PairScore {
   reasons: Reason[];
   /** Hard failures found; a pair with any is never suggested. */
   hardFailures: ReasonCode[];
-  /** Whether the pair may be suggested (no hard failure, some topical link, score ≥ MIN_SCORE). */
+  /** Whether the pair may be suggested (no hard failure, a topic in common, score ≥ MIN_SCORE). */
   qualifies: boolean;
 }
 
@@ -127,7 +143,9 @@ function provincePart(preferred: readonly string[], province: string | null): { 
     : { value: 0, reason: { code: "OTHER_PROVINCE" } };
 }
 
-/** Scores one (need, offer) pair; `textScore` is the offer's relevance for the need's text, in [0, 1]. */
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** Scores one (need, offer) pair; `textScore` is the similarity of their texts, in [0, 1]. */
 export function scorePair(need: NeedFacts, offer: OfferFacts, textScore: number): PairScore {
   const text = Math.min(1, Math.max(0, Number.isFinite(textScore) ? textScore : 0));
   const sector = sectorPart(need.sectorCodes, offer.sectorCodes);
@@ -135,23 +153,23 @@ export function scorePair(need: NeedFacts, offer: OfferFacts, textScore: number)
   const price = pricePart(need, offer);
   const mode = modePart(need.transferModes, offer.transferModes);
   const province = provincePart(need.preferredProvinceCodes, offer.provinceCode);
-  const score =
-    WEIGHTS.text * text +
-    WEIGHTS.sector * sector.value +
-    WEIGHTS.trl * trl.value +
-    WEIGHTS.price * price.value +
-    WEIGHTS.mode * mode.value +
-    WEIGHTS.province * province.value;
+  const B = COEFFICIENTS;
+  const raw = sigmoid(
+    B.bias + B.text * text + B.sector * sector.value + B.trl * trl.value + B.price * price.value + B.mode * mode.value + B.province * province.value,
+  );
   const reasons: Reason[] = [sector.reason, trl.reason, price.reason, mode.reason, province.reason].filter((r): r is Reason => r !== null);
   if (text > 0) reasons.push({ code: "TEXT", score: round(text, 2) });
   const hardFailures = reasons.map((r) => r.code).filter((code) => HARD_FAILURES.includes(code));
-  const topical = text > 0 || sector.value > 0;
+  // Unrelated fields, or a few shared words: not a topic in common.
+  const offTopic = text < MIN_TEXT || (sector.value === 0 && text < STRONG_TEXT);
+  const excluded = hardFailures.length > 0 || offTopic;
+  const score = round(excluded ? Math.min(raw, EXCLUDED_CAP) : raw);
   return {
-    score: round(score),
+    score,
     textScore: round(text),
     reasons,
     hardFailures,
-    qualifies: hardFailures.length === 0 && topical && score >= MIN_SCORE,
+    qualifies: !excluded && score >= MIN_SCORE,
   };
 }
 
@@ -160,9 +178,13 @@ export function rankPairs<T extends { score: number; offerId: string }>(pairs: T
   return [...pairs].sort((a, b) => b.score - a.score || a.offerId.localeCompare(b.offerId));
 }
 
-/** Combines the ranking scores of several text queries (title, keywords, problem, summary) into one. */
-export function combineTextScores(parts: { weight: number; score: number }[]): number {
-  const total = parts.reduce((sum, p) => sum + p.weight, 0);
-  if (total === 0) return 0;
-  return parts.reduce((sum, p) => sum + p.weight * Math.min(1, Math.max(0, p.score)), 0) / total;
+/**
+ * How related two listings are on text and sector alone (the listing page's related listings):
+ * the match score with the other criteria unknown, or null when they have no topic in common.
+ */
+export function relatedScore(sectorCodes: readonly string[], otherSectorCodes: readonly string[], textScore: number): number | null {
+  const sector = sectorPart(sectorCodes, otherSectorCodes);
+  if (textScore < MIN_TEXT || (sector.value === 0 && textScore < STRONG_TEXT)) return null;
+  const B = COEFFICIENTS;
+  return round(sigmoid(B.bias + B.text * Math.min(1, textScore) + B.sector * sector.value + (B.trl + B.price + B.mode + B.province) * UNKNOWN));
 }

@@ -4,95 +4,111 @@ import type { ListingDocument } from "./document.server.ts";
 import { LISTINGS } from "./index.server.ts";
 
 /**
- * "Which published offers (or needs) are relevant to this text?" for matching
- * (DESIGN.md §3). Each text is cut into short queries (see chunksOf), all sent in one
- * multi-search with `showRankingScore`, so every hit carries a relevance in [0, 1]
- * that does not depend on the other hits; a text's relevance for a listing is the
- * mean over its queries. One more query lists listings sharing a sector field.
+ * Candidate generation for matching and related listings (DESIGN.md §3, docs/matching.md):
+ * "which published offers (or needs) might be about the same thing as this listing?".
+ * One multi-search of at most four short queries; the matcher then judges each candidate
+ * on the two listings' own texts and facts (app/modules/matching/), so this only has to
+ * find the right listings somewhere among its few hundred hits, not rank them.
+ *
+ * Meilisearch reads at most ten words of a query, so each query is a short list of the
+ * listing's content words (function words left out) with matchingStrategy "frequency",
+ * which drops the commonest words first when not all of them can be found.
  */
-export interface RelatedListings {
-  /** Per text, in the order given: listing id → relevance in [0, 1]. Empty texts give empty maps. */
-  byText: Map<string, number>[];
-  /** Ids of listings sharing one of the sector codes given (empty when none were given). */
-  bySector: string[];
+
+export const OFFER_TYPES = ["TECHNOLOGY_OFFER", "EQUIPMENT_OFFER"] as const;
+export const NEED_TYPES = ["TECHNOLOGY_REQUEST"] as const;
+
+export interface CandidateSource {
+  title: string;
+  keywords: readonly string[];
+  summary: string;
+  problemStatement?: string | null;
+  /** Sub-field codes ("2.11") of the listing. */
+  sectorCodes: readonly string[];
 }
 
-export interface RelatedOptions {
+export interface CandidateOptions {
+  /** Which listing types to look for. */
+  types: readonly ListingDocument["type"][];
   /** Hits per query. */
   limit?: number;
-  /** Sector or field codes ("2.11", "2"): listings carrying any of them are returned in `bySector`. */
-  sectorCodes?: readonly string[];
-  /** Leaves out this organisation's own listings. */
+  /** Leaves out this organisation's listings. */
   excludeOrganisationId?: string | null;
+  /** Leaves out this listing. */
+  excludeId?: string | null;
+  /** Fields of each hit to return (always with id). */
+  attributes?: readonly (keyof ListingDocument)[];
 }
 
-const OFFER_TYPES = ["TECHNOLOGY_OFFER", "EQUIPMENT_OFFER"] as const;
-const NEED_TYPES = ["TECHNOLOGY_REQUEST"] as const;
+export interface Candidate {
+  id: string;
+  /** The best Meilisearch ranking score of the hit over the queries, in [0, 1]. */
+  rankingScore: number;
+  doc: Partial<ListingDocument>;
+}
 
 const quote = (value: string) => JSON.stringify(value);
 
-/** Words that carry no topic in either language; never worth a query term. */
 const STOP_WORDS = new Set(
-  ("cần các của có cho và với là một những này được để trong khi từ theo về đã đang sẽ hoặc như tại nên thì mà " +
-    "the a an and or of for to in on with by from is are be that this we our need needs looking want").split(" "),
+  ("cần các của có cho và với là một những này được để trong khi từ theo về đã đang sẽ hoặc như tại nên thì mà tìm muốn " +
+    "the a an and or of for to in on with by from is are be that this we our need needs looking seeking want").split(" "),
 );
-/** At most this many queries per text, and per call: matching must stay a light load on search. */
-const MAX_CHUNKS_PER_TEXT = 8;
-const MAX_CHUNKS = 32;
 
-function terms(text: string): string[] {
-  return text
+/** At most ten content words of a text, in order. */
+export function queryWords(text: string, max = 10): string {
+  const words = text
     .normalize("NFC")
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0 && !STOP_WORDS.has(w));
+    .filter((w) => w.length > 1 && !STOP_WORDS.has(w) && !/^\p{N}+$/u.test(w));
+  return [...new Set(words)].slice(0, max).join(" ");
+}
+
+/** The (up to four) queries that find a listing's candidates. */
+export function candidateQueries(source: CandidateSource): { q: string; sectors?: readonly string[] }[] {
+  const queries: { q: string; sectors?: readonly string[] }[] = [];
+  const title = queryWords(source.title);
+  if (title) queries.push({ q: title });
+  const keywords = queryWords(source.keywords.join(" "));
+  if (keywords && keywords !== title) queries.push({ q: keywords });
+  const body = queryWords(source.problemStatement?.trim() ? `${source.problemStatement} ${source.summary}` : source.summary);
+  if (body) queries.push({ q: body });
+  const subFields = [...new Set(source.sectorCodes)];
+  if (subFields.length && (title || keywords)) queries.push({ q: queryWords(`${source.title} ${source.keywords.join(" ")}`), sectors: subFields });
+  return queries;
 }
 
 /**
- * A text as short queries: overlapping pairs of words ("sấy lạnh", "lạnh bảo", "bảo quản"),
- * since most Vietnamese words are two syllables; a list of phrases (keywords) gives one
- * query per phrase. Why not the whole text as one query: Meilisearch reads ten words of a
- * query, and its matching strategies never drop the rarest (or the first) word, so one
- * word the other side never uses ("xuất khẩu") would hide every listing.
+ * Published listings of the given types that may be about the same thing as `source`,
+ * in one multi-search; throws when Meilisearch fails (callers decide: a job retries,
+ * a page falls back).
  */
-function chunksOf(text: string | readonly string[]): string[] {
-  if (typeof text !== "string") return [...new Set(text.map((phrase) => terms(phrase).slice(0, 4).join(" ")).filter(Boolean))].slice(0, MAX_CHUNKS_PER_TEXT);
-  const words = terms(text);
-  if (words.length <= 2) return words.length ? [words.join(" ")] : [];
-  return [...new Set(words.slice(1).map((word, i) => `${words[i]} ${word}`))].slice(0, MAX_CHUNKS_PER_TEXT);
-}
-
-async function relatedListings(types: readonly string[], texts: readonly (string | readonly string[])[], options: RelatedOptions): Promise<RelatedListings> {
-  const limit = options.limit ?? 100;
-  const filter = [`type IN [${types.map(quote).join(", ")}]`];
+export async function findCandidates(source: CandidateSource, options: CandidateOptions): Promise<Candidate[]> {
+  const limit = options.limit ?? 50;
+  const filter = [`type IN [${options.types.map(quote).join(", ")}]`];
   if (options.excludeOrganisationId) filter.push(`organisationId != ${quote(options.excludeOrganisationId)}`);
+  if (options.excludeId) filter.push(`id != ${quote(options.excludeId)}`);
   const uid = indexName(LISTINGS);
-  const chunksPerText = texts.map(chunksOf);
-  const chunks = [...new Set(chunksPerText.flat())].slice(0, MAX_CHUNKS);
-  const queries: MultiSearchQuery[] = chunks.map((q) => ({ indexUid: uid, q, filter, limit, showRankingScore: true, matchingStrategy: "frequency", attributesToRetrieve: ["id"] }));
-  const sectors = [...new Set(options.sectorCodes ?? [])];
-  if (sectors.length) queries.push({ indexUid: uid, q: "", filter: [...filter, `sectorCodes IN [${sectors.map(quote).join(", ")}]`], limit, attributesToRetrieve: ["id"] });
-  if (queries.length === 0) return { byText: texts.map(() => new Map()), bySector: [] };
+  const attributesToRetrieve = [...new Set(["id", ...(options.attributes ?? [])])];
+  const queries: MultiSearchQuery[] = candidateQueries(source).map(({ q, sectors }) => ({
+    indexUid: uid,
+    q,
+    filter: sectors ? [...filter, `sectorCodes IN [${sectors.map(quote).join(", ")}]`] : filter,
+    limit,
+    showRankingScore: true,
+    matchingStrategy: "frequency",
+    attributesToRetrieve,
+  }));
+  if (queries.length === 0) return [];
   const { results } = await meili().multiSearch({ queries });
-  const hitsOf = (i: number) => (results[i] as unknown as SearchResponse<Pick<ListingDocument, "id">>).hits;
-  const chunkScores = new Map(chunks.map((chunk, i) => [chunk, new Map(hitsOf(i).map((hit) => [hit.id, hit._rankingScore ?? 0]))]));
-  // A text's relevance for a listing: the mean of its chunks' ranking scores (0 where the
-  // listing was not found), over the chunks that found anything at all.
-  const byText = chunksPerText.map((own) => {
-    const informative = own.map((c) => chunkScores.get(c)).filter((m): m is Map<string, number> => m !== undefined && m.size > 0);
-    const sums = new Map<string, number>();
-    for (const scores of informative) for (const [id, score] of scores) sums.set(id, (sums.get(id) ?? 0) + score);
-    return new Map([...sums].map(([id, sum]) => [id, sum / informative.length]));
-  });
-  return { byText, bySector: sectors.length ? hitsOf(chunks.length).map((hit) => hit.id) : [] };
-}
-
-/** Published offers (technology and equipment) relevant to each text. */
-export function offersRelevantTo(texts: readonly (string | readonly string[])[], options: RelatedOptions = {}) {
-  return relatedListings(OFFER_TYPES, texts, options);
-}
-
-/** Published needs (technology requests) relevant to each text. */
-export function needsRelevantTo(texts: readonly (string | readonly string[])[], options: RelatedOptions = {}) {
-  return relatedListings(NEED_TYPES, texts, options);
+  const found = new Map<string, Candidate>();
+  for (const result of results) {
+    for (const hit of (result as unknown as SearchResponse<ListingDocument>).hits) {
+      const score = hit._rankingScore ?? 0;
+      const known = found.get(hit.id);
+      if (!known) found.set(hit.id, { id: hit.id, rankingScore: score, doc: hit });
+      else if (score > known.rankingScore) known.rankingScore = score;
+    }
+  }
+  return [...found.values()];
 }

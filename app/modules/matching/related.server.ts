@@ -1,0 +1,125 @@
+import type { Prisma } from "~/generated/prisma/client.ts";
+import { prisma } from "~/lib/db.server.ts";
+import { logger } from "~/lib/logger.server.ts";
+import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
+import type { ListingDocument } from "~/modules/search/document.server.ts";
+import { findCandidates, NEED_TYPES, OFFER_TYPES } from "~/modules/search/related.server.ts";
+import { getTermStats } from "./idf.server.ts";
+import { relatedScore } from "./scoring.ts";
+import { cosine, listingTerms, vectorOf, type TermStats } from "./text.ts";
+
+/** One listing related to another, for the listing page (DESIGN.md §3; issue #11 point 5). */
+export interface RelatedListing {
+  id: string;
+  title: string;
+  type: string;
+  organisationName: string;
+  /** Calibrated like a match score, in [0, 1]. */
+  score: number;
+}
+
+const sourceSelect = {
+  id: true,
+  type: true,
+  title: true,
+  summary: true,
+  keywords: true,
+  problemStatement: true,
+  applications: true,
+  sectors: { select: { sectorCode: true } },
+} satisfies Prisma.ListingSelect;
+type Source = Prisma.ListingGetPayload<{ select: typeof sourceSelect }>;
+
+interface Other {
+  id: string;
+  title: string;
+  type: string;
+  organisationName: string;
+  keywords: readonly string[];
+  summary: string;
+  sectorCodes: readonly string[];
+}
+
+/** For a need: the offers that answer it; for an offer: similar offers and the needs it answers. */
+const typesFor = (type: Source["type"]) => (type === "TECHNOLOGY_REQUEST" ? OFFER_TYPES : [...OFFER_TYPES, ...NEED_TYPES]);
+
+function rank(source: Source, others: readonly Other[], stats: TermStats, limit: number): RelatedListing[] {
+  const mine = vectorOf(listingTerms(source), stats);
+  const codes = source.sectors.map((s) => s.sectorCode);
+  return others
+    .filter((o) => o.id !== source.id)
+    .map((o) => {
+      const text = cosine(mine, vectorOf(listingTerms({ title: o.title, keywords: o.keywords, summary: o.summary }), stats));
+      return { id: o.id, title: o.title, type: o.type, organisationName: o.organisationName, score: relatedScore(codes, o.sectorCodes, text) };
+    })
+    .filter((r): r is RelatedListing & { score: number } => r.score !== null)
+    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+    .slice(0, limit);
+}
+
+/** Without Meilisearch: published listings sharing a sub-field (then a field), judged the same way. */
+async function fromDatabase(source: Source, stats: TermStats, limit: number): Promise<RelatedListing[]> {
+  const codes = source.sectors.map((s) => s.sectorCode);
+  if (codes.length === 0) return [];
+  const fields = [...new Set(codes.map((c) => c.split(".")[0]!))];
+  const rows = await prisma.listing.findMany({
+    where: {
+      ...publicListingWhere(),
+      id: { not: source.id },
+      type: { in: [...typesFor(source.type)] },
+      sectors: { some: { OR: [{ sectorCode: { in: codes } }, { sector: { parentCode: { in: fields } } }] } },
+    },
+    orderBy: { publishedAt: "desc" },
+    take: 200,
+    select: { id: true, title: true, type: true, keywords: true, summary: true, organisation: { select: { name: true } }, sectors: { select: { sectorCode: true } } },
+  });
+  const others = rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    type: r.type,
+    organisationName: r.organisation.name,
+    keywords: r.keywords,
+    summary: r.summary,
+    sectorCodes: r.sectors.map((s) => s.sectorCode),
+  }));
+  return rank(source, others, stats, limit);
+}
+
+/**
+ * The published listings most related to a listing, best first: for a need its best offers,
+ * for an offer similar offers and the needs it answers; judged with the matcher's text
+ * similarity and sector logic (one multi-search, one query). Never throws: when Meilisearch
+ * fails it falls back to PostgreSQL by sector, and when that fails too it returns [].
+ */
+export async function relatedListings(listingId: string, limit = 6): Promise<RelatedListing[]> {
+  try {
+    const source = await prisma.listing.findFirst({ where: { id: listingId, ...publicListingWhere() }, select: sourceSelect });
+    if (!source) return [];
+    const stats = await getTermStats();
+    try {
+      const candidates = await findCandidates(
+        { ...source, sectorCodes: source.sectors.map((s) => s.sectorCode) },
+        { types: typesFor(source.type), limit: 30, excludeId: source.id, attributes: ["title", "type", "organisationName", "keywords", "summary", "sectorCodes"] },
+      );
+      const others = candidates.map(({ id, doc }) => {
+        const d = doc as Partial<ListingDocument>;
+        return {
+          id,
+          title: d.title ?? "",
+          type: d.type ?? "",
+          organisationName: d.organisationName ?? "",
+          keywords: d.keywords ?? [],
+          summary: d.summary ?? "",
+          sectorCodes: d.sectorCodes ?? [],
+        };
+      });
+      return rank(source, others, stats, limit);
+    } catch (error) {
+      logger.warn("related listings: search unavailable, using the database", { listingId, error: String(error) });
+      return await fromDatabase(source, stats, limit);
+    }
+  } catch (error) {
+    logger.warn("related listings unavailable", { listingId, error: String(error) });
+    return [];
+  }
+}
