@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseEnv } from "~/lib/env.server.ts";
 import { installVerified } from "../scripts/lib/embedded-meilisearch.ts";
 import { startServices } from "../scripts/lib/services.ts";
+import { processAlive, spawnScript, type Spawned } from "./setup/processes.ts";
 
 const work = mkdtempSync(path.join(tmpdir(), "techex-services-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -61,5 +62,48 @@ describe("which services npm start runs", () => {
     expect(services.embedded).toEqual([]);
     expect(services.meiliHost).toBe(process.env.MEILI_HOST);
     await services.stop();
+  });
+});
+
+describe("the embedded Meilisearch under npm start", () => {
+  const harness = "tests/setup/services-harness.ts";
+  const envFor = (dataDir: string) => ({ PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", DATABASE_URL: process.env.DATABASE_URL!, DATA_DIR: dataDir, LOG_LEVEL: "warn" });
+  const readyOf = async (run: Spawned) => JSON.parse((await run.waitFor(/^ready /)).slice("ready ".length)) as { pid: number; meiliHost: string; meiliPid: number };
+
+  it("is not hit by Ctrl-C (a signal to the app's process group): the app stops it, in order, and it stays stopped", async () => {
+    // Detached: a process group of its own, like a job a shell runs in a terminal.
+    const run = spawnScript(harness, [], { env: envFor(path.join(work, "ctrl-c")), detached: true });
+    const { meiliPid } = await readyOf(run);
+    expect(processAlive(meiliPid)).toBe(true);
+    process.kill(-run.child.pid!, "SIGINT");
+    expect(await run.exited).toBe(0);
+    // Still answering after the signal, until the app itself stopped it…
+    expect(run.output()).toContain("meilisearch up while the app stops: true");
+    expect(run.output()).not.toMatch(/exited unexpectedly|restarting/);
+    // …and then gone for good, not restarted.
+    expect(processAlive(meiliPid)).toBe(false);
+  });
+
+  it("is stopped at the next start when a kill -9 of the app left it running", async () => {
+    const dataDir = path.join(work, "leftover");
+    const first = spawnScript(harness, [], { env: envFor(dataDir) });
+    const { pid, meiliPid: leftover } = await readyOf(first);
+    // The app's own process (tsx runs it as a child of its launcher).
+    process.kill(pid, "SIGKILL");
+    await first.exited;
+    expect(processAlive(leftover)).toBe(true);
+
+    const second = spawnScript(harness, [], { env: envFor(dataDir) });
+    const { meiliPid, meiliHost } = await readyOf(second);
+    try {
+      expect(second.output()).toContain(`stopping the Meilisearch left running by an earlier run (pid ${leftover})`);
+      expect(processAlive(leftover)).toBe(false);
+      expect(meiliPid).not.toBe(leftover);
+      expect((await fetch(`${meiliHost}/health`)).ok).toBe(true);
+    } finally {
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toBe(0);
+    }
+    expect(processAlive(meiliPid)).toBe(false);
   });
 });

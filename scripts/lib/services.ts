@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Env } from "../../app/lib/env.server.ts";
-import { startEmbeddedMeilisearch } from "./embedded-meilisearch.ts";
+import { startEmbeddedMeilisearch, type EmbeddedMeilisearch } from "./embedded-meilisearch.ts";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { portOr } from "./ports.ts";
 
@@ -9,6 +9,8 @@ export interface Services {
   meiliHost: string;
   meiliKey?: string;
   embedded: string[];
+  /** The embedded Meilisearch, when one was started (supervised: restarted if it dies). */
+  meili?: EmbeddedMeilisearch;
   stop(): Promise<void>;
 }
 
@@ -31,9 +33,10 @@ export async function startServices(env: Env, log: (line: string) => void): Prom
     }
     let meiliHost = env.MEILI_HOST;
     let meiliKey = env.MEILI_MASTER_KEY;
+    let meili: EmbeddedMeilisearch | undefined;
     if (!meiliHost) {
       log("starting embedded Meilisearch with data in " + path.join(dataDir, "meilisearch"));
-      const meili = await startEmbeddedMeilisearch({ dataDir: path.join(dataDir, "meilisearch"), preferredPort: 7700 });
+      meili = await startEmbeddedMeilisearch({ dataDir: path.join(dataDir, "meilisearch"), preferredPort: 7700, log });
       stops.push(meili.stop);
       meiliHost = meili.host;
       meiliKey = meili.masterKey;
@@ -44,6 +47,7 @@ export async function startServices(env: Env, log: (line: string) => void): Prom
       meiliHost,
       meiliKey,
       embedded,
+      meili,
       async stop() {
         for (const stop of stops.reverse()) await stop().catch((e) => log(`stopping a service failed: ${e}`));
       },

@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+export interface Spawned {
+  child: ChildProcess;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the first line matching `pattern` (seen before or after the call). */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  exited: Promise<number | string>;
+  alive(): boolean;
+}
+
+/**
+ * A project script run with tsx as a real process, its output kept for assertions.
+ * `detached` puts it in a process group of its own, as a shell does for a job, so a
+ * test can send a signal to the whole group the way Ctrl-C does.
+ */
+export function spawnScript(script: string, args: string[], options: { env: NodeJS.ProcessEnv; detached?: boolean }): Spawned {
+  const child = spawn(path.resolve("node_modules/.bin/tsx"), [script, ...args], { env: options.env, detached: options.detached ?? false, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  const check = () => {
+    for (const waiter of [...waiters]) {
+      const line = output.split("\n").find((l) => waiter.pattern.test(l));
+      if (line !== undefined) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(line);
+      }
+    }
+  };
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    check();
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  let done = false;
+  const exited = new Promise<number | string>((resolve) =>
+    child.on("exit", (code, signal) => {
+      done = true;
+      resolve(signal ?? code ?? -1);
+    }),
+  );
+  return {
+    child,
+    output: () => output,
+    exited,
+    alive: () => !done,
+    waitFor(pattern, timeoutMs = 60_000) {
+      return new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${output.slice(-3000)}`)), timeoutMs);
+        waiters.push({
+          pattern,
+          resolve: (line) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        });
+        check();
+        void exited.then(() => {
+          check();
+          if (waiters.some((w) => w.pattern === pattern)) {
+            clearTimeout(timer);
+            reject(new Error(`exited before a line matching ${pattern}; output:\n${output.slice(-3000)}`));
+          }
+        });
+      });
+    },
+  };
+}
+
+/** Whether a process with this id exists (a zombie counts as gone). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
+  } catch {
+    return false;
+  }
+}
