@@ -67,7 +67,7 @@ describe("which services npm start runs", () => {
 
 describe("the embedded Meilisearch under npm start", () => {
   const harness = "tests/setup/services-harness.ts";
-  const envFor = (dataDir: string) => ({ PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", DATABASE_URL: process.env.DATABASE_URL!, DATA_DIR: dataDir, LOG_LEVEL: "warn" });
+  const envFor = (dataDir: string): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", DATABASE_URL: process.env.DATABASE_URL!, DATA_DIR: dataDir, LOG_LEVEL: "warn" });
   const readyOf = async (run: Spawned) => JSON.parse((await run.waitFor(/^ready /)).slice("ready ".length)) as { pid: number; meiliHost: string; meiliPid: number };
 
   it("is not hit by Ctrl-C (a signal to the app's process group): the app stops it, in order, and it stays stopped", async () => {

@@ -184,7 +184,9 @@ export async function startEmbeddedMeilisearch(options: {
   const launch = async () => {
     // The key goes in the environment, where `ps` does not show it to other users; the
     // app's own MEILI_* settings are not Meilisearch's, so none of them is passed on.
-    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("MEILI_"))), MEILI_MASTER_KEY: masterKey } as NodeJS.ProcessEnv;
+    const env = { ...process.env };
+    for (const name of Object.keys(env)) if (name.startsWith("MEILI_")) delete env[name];
+    env.MEILI_MASTER_KEY = masterKey;
     const started = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], cwd: options.dataDir, detached: true, env });
     child = started;
     healthySince = 0;
