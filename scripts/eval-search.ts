@@ -17,7 +17,8 @@
  *
  * --query TEXT keeps only queries whose id or text contains TEXT and prints their hits;
  * --show prints the hits of every query; --reuse keeps the database of the last run
- * (re-indexes only); --json prints the figures as JSON.
+ * (re-indexes only); --json prints the figures as JSON; --serve keeps the scratch
+ * Meilisearch running afterwards (its address and key are printed) until Ctrl-C.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,6 +32,7 @@ const { values: args } = parseArgs({
     query: { type: "string" },
     reuse: { type: "boolean", default: false },
     show: { type: "boolean", default: false },
+    serve: { type: "boolean", default: false },
   },
 });
 
@@ -115,6 +117,9 @@ async function main() {
       const indexed = await reindexAll({ batchSize: 500 });
       log(`indexed ${indexed.documents} documents`);
 
+      // The app reads the catalogue's phrases in the background; here, before the first query.
+      const { refreshCatalogueVocabulary } = await import("../app/modules/search/vocabulary.server.ts");
+      await refreshCatalogueVocabulary();
       const known = new Set((await prisma.listing.findMany({ select: { externalRef: true } })).map((l) => l.externalRef));
       for (const q of queries) for (const ref of Object.keys(q.judgements)) if (!known.has(ref)) throw new Error(`${q.id} judges ${ref}, which is not in listings.json`);
 
@@ -157,6 +162,10 @@ async function main() {
         log(`  mean time per search: ${report.meanMs.toFixed(1)} ms`);
         const worst = [...rows].sort((a, b) => a.ndcg - b.ndcg).slice(0, 8);
         log(`  weakest: ${worst.map((r) => `${r.id} ${r.ndcg.toFixed(2)}`).join(", ")}`);
+      }
+      if (args.serve) {
+        console.log(`Meilisearch at ${meiliServer.host} (key ${meiliServer.masterKey}); Ctrl-C to stop`);
+        await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
       }
     } finally {
       await disconnectDb();

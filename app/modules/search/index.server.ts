@@ -3,6 +3,7 @@ import type { Index, Settings } from "meilisearch";
 import { logger } from "~/lib/logger.server.ts";
 import { indexName, meili } from "~/lib/meili.server.ts";
 import type { ListingDocument } from "./document.server.ts";
+import { conceptSynonyms } from "./query.ts";
 
 export const LISTINGS = "listings";
 
@@ -43,7 +44,8 @@ export function listingIndexSettings(): Settings {
     faceting: { maxValuesPerFacet: 100, sortFacetValuesBy: { "*": "count" } },
     // The page never searches inside facet values; not building that structure speeds indexing.
     facetSearch: false,
-    synonyms: loadSynonyms(),
+    // The domain synonyms, and each everyday-problem concept token → the terms listings use (query.ts).
+    synonyms: { ...loadSynonyms(), ...conceptSynonyms() },
     displayedAttributes: ["*"],
   };
 }

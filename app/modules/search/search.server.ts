@@ -5,6 +5,8 @@ import { logger } from "~/lib/logger.server.ts";
 import { indexName, meili, meiliErrorMessage } from "~/lib/meili.server.ts";
 import { documentSelect, fold, toDocument, USD_VND_RATE, type ListingDocument } from "./document.server.ts";
 import { LISTINGS } from "./index.server.ts";
+import { prepareQuery } from "./query.ts";
+import { keepCatalogueVocabularyFresh } from "./vocabulary.server.ts";
 import { FACETS, HIGHLIGHT_END, HIGHLIGHT_START, type Facet, type SearchHit, type SearchParams, type SearchResult } from "./schema.ts";
 
 const SORT: Record<SearchParams["sort"], string[] | undefined> = {
@@ -65,8 +67,10 @@ const emptyFacets = (): Record<Facet, Record<string, number>> => Object.fromEntr
 async function searchMeilisearch(params: SearchParams): Promise<SearchResult> {
   const byFacet = filtersByFacet(params);
   const all = Object.values(byFacet).flat();
-  // When not every word matches, drop the most common words first ("máy" before "sấy").
-  const base: MeiliSearchParams = { q: params.q, matchingStrategy: "frequency" };
+  // Everyday wording, slips and stop words handled (query.ts); the strategy depends on the words.
+  keepCatalogueVocabularyFresh();
+  const prepared = prepareQuery(params.q);
+  const base: MeiliSearchParams = { q: prepared.q, matchingStrategy: prepared.matchingStrategy };
   const main = {
     ...base,
     indexUid: indexName(LISTINGS),
