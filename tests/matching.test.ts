@@ -6,7 +6,7 @@ import { startSession } from "~/modules/auth/session.server.ts";
 import type { Actor } from "~/modules/auth/permissions.ts";
 import { i18nOptions, resources } from "~/modules/i18n/config.ts";
 import { dismissMatch, introduceMatch } from "~/modules/matching/decisions.server.ts";
-import { NOTIFY_MIN_SCORE } from "~/modules/matching/digest.server.ts";
+import { NOTIFY_MIN_SCORE } from "~/modules/matching/scoring.ts";
 import { recomputeListing, recomputeNeed, runFullPass } from "~/modules/matching/matching.server.ts";
 import { getPublicMatches, getReasonLabels } from "~/modules/matching/queries.server.ts";
 import { describeReasons } from "~/modules/matching/reasons.ts";
@@ -84,7 +84,9 @@ beforeAll(async () => {
   ids.overBudget = await offer("Dây chuyền sấy lạnh bảo quản xoài công suất lớn", { trl: 8, priceType: "FIXED", priceMin: 2_500_000_000n, priceMax: 3_000_000_000n });
   ids.overBudgetUsd = await offer("Hệ thống sấy lạnh xoài nhập khẩu", { trl: 8, priceType: "FIXED", priceMin: 50_000n, priceMax: 50_000n, currency: "USD" }, other.id);
   // Fine, but less so: a USD price within budget (20,000 USD = 500,000,000 VND), no preferred province, other mode.
-  ids.usd = await offer("Cold drying of mango and tropical fruit", { language: "en", summary: "Cold drying keeps colour and vitamin C.", keywords: ["cold drying", "mango"], trl: 6, priceType: "FIXED", priceMin: 20_000n, priceMax: 20_000n, currency: "USD", provinceCode: "01", transferModes: ["ASSIGNMENT"] }, other.id);
+  ids.usd = await offer("Cold drying of mango and tropical fruit", { language: "en", summary: "Cold drying keeps colour and vitamin C.", keywords: ["cold drying", "mango"], trl: 6, priceType: "FIXED", priceMin: 20_000n, priceMax: 20_000n, currency: "USD", provinceCode: "01", transferModes: ["TURNKEY", "ASSIGNMENT"] }, other.id);
+  // The same technology, but none of the transfer modes the need wants.
+  ids.noMode = await offer("Chuyển nhượng công nghệ sấy lạnh bảo quản xoài", { trl: 8, priceType: "FIXED", priceMin: 300_000_000n, priceMax: 300_000_000n, transferModes: ["ASSIGNMENT"] }, other.id);
   ids.negotiable = await offer("Thiết bị sấy lạnh trái cây", { trl: 7, priceType: "ON_REQUEST", priceMin: null, priceMax: null, currency: null, transferModes: ["TURNKEY"] }, other.id);
   // Nothing to do with the need.
   ids.unrelated = await offer("Máy phay CNC 3 trục", { type: "EQUIPMENT_OFFER", summary: "Máy phay CNC đã qua sử dụng.", keywords: ["cnc", "phay"], sectorCodes: ["2.3"], provinceCode: "01" }, other.id);
@@ -123,16 +125,17 @@ describe("computing matches", () => {
     expect(en).toContain("wanted transfer mode: ");
   });
 
-  it("excludes a pair failing a hard criterion (TRL too low, fixed price over budget, also in USD)", async () => {
+  it("excludes a pair failing a hard criterion (TRL too low, fixed price over budget, also in USD, no wanted transfer mode)", async () => {
     const offers = (await prisma.match.findMany({ where: { requestListingId: ids.need }, select: { offerListingId: true } })).map((m) => m.offerListingId);
     expect(offers).not.toContain(ids.lowTrl);
+    expect(offers).not.toContain(ids.noMode);
     expect(offers).not.toContain(ids.overBudget);
     expect(offers).not.toContain(ids.overBudgetUsd);
     // …while the softer mismatches stay, ranked below the full match.
     expect(offers).toContain(ids.usd);
     expect(offers).toContain(ids.negotiable);
     const usd = (await matchOf(ids.usd!))!;
-    expect(parseReasons(usd.reasons)).toEqual(expect.arrayContaining([{ code: "WITHIN_BUDGET" }, { code: "NO_TRANSFER_MODE" }, { code: "OTHER_PROVINCE" }]));
+    expect(parseReasons(usd.reasons)).toEqual(expect.arrayContaining([{ code: "WITHIN_BUDGET" }, { code: "TRANSFER_MODE", modes: ["TURNKEY"] }, { code: "OTHER_PROVINCE" }]));
     expect(usd.score).toBeLessThan((await matchOf(ids.good!))!.score);
     expect(parseReasons((await matchOf(ids.negotiable!))!.reasons)).toContainEqual({ code: "PRICE_UNKNOWN" });
     // Never the unrelated offer, the need's own organisation, or an unpublished offer.

@@ -7,7 +7,7 @@ import { findCandidates, NEED_TYPES, OFFER_TYPES } from "~/modules/search/relate
 import { notifySuggested } from "./digest.server.ts";
 import { getTermStats } from "./idf.server.ts";
 import { MAX_PER_NEED, rankPairs, scorePair, type NeedFacts, type OfferFacts, type PairScore } from "./scoring.ts";
-import { cosine, listingTerms, vectorOf, type TermStats, type TextVector } from "./text.ts";
+import { listingSimilarity, listingTerms, queryTerms, vectorOf, type TermStats, type TextVector } from "./text.ts";
 
 /**
  * Matching (DESIGN.md §3, docs/matching.md). Candidates come from one Meilisearch
@@ -24,13 +24,15 @@ import { cosine, listingTerms, vectorOf, type TermStats, type TextVector } from 
  * Writes to one need's matches are serialised by a per-need advisory lock.
  */
 
-/** Hits per candidate query (up to four queries per listing). */
-const CANDIDATES_PER_QUERY = 50;
+/** Queries per listing (its most telling terms), and hits per query. */
+const CANDIDATE_TERMS = 8;
+const CANDIDATES_PER_QUERY = 30;
 
 export const factsSelect = {
   id: true,
   type: true,
   title: true,
+  language: true,
   summary: true,
   keywords: true,
   problemStatement: true,
@@ -89,16 +91,15 @@ export const textVectorOf = (row: TextRow, stats: TermStats): TextVector => vect
 
 /** Scores one pair from both listings' rows (the one formula for both directions). */
 export function scoreRows(need: FactsRow, offer: FactsRow, stats: TermStats, vectors?: { need?: TextVector; offer?: TextVector }): PairScore {
-  const text = cosine(vectors?.need ?? textVectorOf(need, stats), vectors?.offer ?? textVectorOf(offer, stats));
+  const text = listingSimilarity(vectors?.need ?? textVectorOf(need, stats), vectors?.offer ?? textVectorOf(offer, stats), need.language, offer.language);
   return scorePair(needFacts(need), offerFacts(offer), text);
 }
 
-const candidateSource = (row: FactsRow) => ({
+/** What to search for a listing's candidates: its most telling terms, and its title within its sub-fields. */
+export const candidateSource = (row: TextRow & { sectors: { sectorCode: string }[] }, stats: TermStats) => ({
+  terms: queryTerms(listingTerms(row), stats, CANDIDATE_TERMS),
   title: row.title,
-  keywords: row.keywords,
-  summary: row.summary,
-  problemStatement: row.problemStatement,
-  sectorCodes: sectorCodesOf(row),
+  sectorCodes: row.sectors.map((s) => s.sectorCode),
 });
 
 export interface ScoredOffer extends PairScore {
@@ -107,10 +108,8 @@ export interface ScoredOffer extends PairScore {
 
 /** Every candidate offer of a published need (and the offers in `alsoIds`), scored, best first. */
 export async function scoreOffersForNeed(need: FactsRow, alsoIds: readonly string[] = []): Promise<{ scored: ScoredOffer[]; offers: Map<string, FactsRow> }> {
-  const [candidates, stats] = await Promise.all([
-    findCandidates(candidateSource(need), { types: OFFER_TYPES, limit: CANDIDATES_PER_QUERY, excludeOrganisationId: need.organisationId }),
-    getTermStats(),
-  ]);
+  const stats = await getTermStats();
+  const candidates = await findCandidates(candidateSource(need, stats), { types: OFFER_TYPES, limit: CANDIDATES_PER_QUERY, excludeOrganisationId: need.organisationId });
   const ids = [...new Set([...candidates.map((c) => c.id), ...alsoIds])];
   // The index may lag the database by a moment: only offers public now count.
   const rows = await prisma.listing.findMany({
@@ -241,9 +240,9 @@ export interface OfferUpdate {
 export async function recomputeOffer(offerId: string): Promise<OfferUpdate> {
   const offer = await prisma.listing.findFirst({ where: { id: offerId, type: { in: [...OFFER_TYPES] }, ...publicListingWhere() }, select: factsSelect });
   if (!offer) return { needs: 0, created: 0, updated: 0, removed: await removeSuggestions(offerId) };
-  const [candidates, stats, current] = await Promise.all([
-    findCandidates(candidateSource(offer), { types: NEED_TYPES, limit: CANDIDATES_PER_QUERY, excludeOrganisationId: offer.organisationId }),
-    getTermStats(),
+  const stats = await getTermStats();
+  const [candidates, current] = await Promise.all([
+    findCandidates(candidateSource(offer, stats), { types: NEED_TYPES, limit: CANDIDATES_PER_QUERY, excludeOrganisationId: offer.organisationId }),
     prisma.match.findMany({ where: { offerListingId: offer.id }, select: { requestListingId: true } }),
   ]);
   const ids = [...new Set([...candidates.map((c) => c.id), ...current.map((m) => m.requestListingId)])];

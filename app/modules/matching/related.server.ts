@@ -5,8 +5,9 @@ import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
 import type { ListingDocument } from "~/modules/search/document.server.ts";
 import { findCandidates, NEED_TYPES, OFFER_TYPES } from "~/modules/search/related.server.ts";
 import { getTermStats } from "./idf.server.ts";
+import { candidateSource } from "./matching.server.ts";
 import { relatedScore } from "./scoring.ts";
-import { cosine, listingTerms, vectorOf, type TermStats } from "./text.ts";
+import { listingSimilarity, listingTerms, vectorOf, type TermStats } from "./text.ts";
 
 /** One listing related to another, for the listing page (DESIGN.md §3; issue #11 point 5). */
 export interface RelatedListing {
@@ -22,6 +23,7 @@ const sourceSelect = {
   id: true,
   type: true,
   title: true,
+  language: true,
   summary: true,
   keywords: true,
   problemStatement: true,
@@ -35,6 +37,7 @@ interface Other {
   title: string;
   type: string;
   organisationName: string;
+  language: string;
   keywords: readonly string[];
   summary: string;
   sectorCodes: readonly string[];
@@ -49,7 +52,7 @@ function rank(source: Source, others: readonly Other[], stats: TermStats, limit:
   return others
     .filter((o) => o.id !== source.id)
     .map((o) => {
-      const text = cosine(mine, vectorOf(listingTerms({ title: o.title, keywords: o.keywords, summary: o.summary }), stats));
+      const text = listingSimilarity(mine, vectorOf(listingTerms({ title: o.title, keywords: o.keywords, summary: o.summary }), stats), source.language, o.language);
       return { id: o.id, title: o.title, type: o.type, organisationName: o.organisationName, score: relatedScore(codes, o.sectorCodes, text) };
     })
     .filter((r): r is RelatedListing & { score: number } => r.score !== null)
@@ -71,13 +74,14 @@ async function fromDatabase(source: Source, stats: TermStats, limit: number): Pr
     },
     orderBy: { publishedAt: "desc" },
     take: 200,
-    select: { id: true, title: true, type: true, keywords: true, summary: true, organisation: { select: { name: true } }, sectors: { select: { sectorCode: true } } },
+    select: { id: true, title: true, type: true, language: true, keywords: true, summary: true, organisation: { select: { name: true } }, sectors: { select: { sectorCode: true } } },
   });
   const others = rows.map((r) => ({
     id: r.id,
     title: r.title,
     type: r.type,
     organisationName: r.organisation.name,
+    language: r.language,
     keywords: r.keywords,
     summary: r.summary,
     sectorCodes: r.sectors.map((s) => s.sectorCode),
@@ -98,8 +102,8 @@ export async function relatedListings(listingId: string, limit = 6): Promise<Rel
     const stats = await getTermStats();
     try {
       const candidates = await findCandidates(
-        { ...source, sectorCodes: source.sectors.map((s) => s.sectorCode) },
-        { types: typesFor(source.type), limit: 30, excludeId: source.id, attributes: ["title", "type", "organisationName", "keywords", "summary", "sectorCodes"] },
+        candidateSource(source, stats),
+        { types: typesFor(source.type), limit: 30, excludeId: source.id, attributes: ["title", "type", "language", "organisationName", "keywords", "summary", "sectorCodes"] },
       );
       const others = candidates.map(({ id, doc }) => {
         const d = doc as Partial<ListingDocument>;
@@ -108,6 +112,7 @@ export async function relatedListings(listingId: string, limit = 6): Promise<Rel
           title: d.title ?? "",
           type: d.type ?? "",
           organisationName: d.organisationName ?? "",
+          language: d.language ?? source.language,
           keywords: d.keywords ?? [],
           summary: d.summary ?? "",
           sectorCodes: d.sectorCodes ?? [],

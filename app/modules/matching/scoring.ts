@@ -28,7 +28,7 @@
  */
 
 /** Logistic coefficients (fitted on the judged set; see docs/matching.md "Calibration"). */
-export const COEFFICIENTS = { bias: -6.2, text: 14, sector: 1.6, trl: 0.8, price: 0.8, mode: 0.8, province: 0.3 } as const;
+export const COEFFICIENTS = { bias: -7.4, text: 18, sector: 2.5, trl: 0.8, price: 0.4, mode: 0.8, province: 0.3 } as const;
 /** Below this text similarity two listings share words, not a topic. */
 export const MIN_TEXT = 0.08;
 /** Listings with no field in common are matched only on texts at least this similar. */
@@ -36,7 +36,7 @@ export const STRONG_TEXT = 0.35;
 /** The score of an excluded pair never reads as a good match. */
 export const EXCLUDED_CAP = 0.2;
 /** The lowest score suggested to people (on the judged set most pairs at or above it are good or acceptable). */
-export const MIN_SCORE = 0.5;
+export const MIN_SCORE = 0.6;
 /** The lowest score at which a new suggestion notifies both sides (see docs/matching.md "Calibration"). */
 export const NOTIFY_MIN_SCORE = 0.75;
 export const MAX_PER_NEED = 20;
@@ -95,6 +95,19 @@ export interface PairScore {
   hardFailures: ReasonCode[];
   /** Whether the pair may be suggested (no hard failure, a topic in common, score ≥ MIN_SCORE). */
   qualifies: boolean;
+  /** Whether a hard criterion or the lack of a common topic excludes the pair. */
+  excluded: boolean;
+  /** Each component's value in [0, 1] (for calibration, see scripts/eval-matching.ts). */
+  components: Components;
+}
+
+export interface Components {
+  text: number;
+  sector: number;
+  trl: number;
+  price: number;
+  mode: number;
+  province: number;
 }
 
 const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -170,6 +183,8 @@ export function scorePair(need: NeedFacts, offer: OfferFacts, textScore: number)
     reasons,
     hardFailures,
     qualifies: !excluded && score >= MIN_SCORE,
+    excluded,
+    components: { text, sector: sector.value, trl: trl.value, price: price.value, mode: mode.value, province: province.value },
   };
 }
 

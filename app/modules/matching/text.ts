@@ -61,9 +61,16 @@ function concepts(): ConceptIndex {
       const words = syllablesOf(phrase);
       // One short syllable alone ("ras", "do") is too ambiguous to stand for a concept.
       if (words.length === 0 || (words.length === 1 && words[0]!.length < 4)) continue;
-      const list = byFirst.get(words[0]!) ?? [];
-      list.push({ words, group: i });
-      byFirst.set(words[0]!, list);
+      const add = (w: string[]) => {
+        const list = byFirst.get(w[0]!) ?? [];
+        list.push({ words: w, group: i });
+        byFirst.set(w[0]!, list);
+      };
+      add(words);
+      // Folded phrases of two or more syllables, for text typed without diacritics (one folded
+      // syllable is too ambiguous: mây = máy = may).
+      const folded = words.map(fold);
+      if (words.length > 1 && folded.some((w, j) => w !== words[j])) add(folded);
     }
   });
   conceptIndex = { byFirst };
@@ -202,4 +209,46 @@ export function listingTerms(listing: ListingText): TermCounts {
     { text: listing.summary, weight: 1 },
     { text: listing.applications ?? "", weight: 0.5 },
   ]);
+}
+
+/** A synonym group's first phrase (what a concept term stands for in a query). */
+export function conceptPhrase(term: string): string | null {
+  if (!term.startsWith("@")) return null;
+  return (synonymGroups as string[][])[Number(term.slice(1))]?.[0] ?? null;
+}
+
+/**
+ * The most telling terms of a text, as short search queries: the heaviest two-syllable terms,
+ * concepts (as their group's first phrase, which the index's synonyms expand across languages)
+ * and syllables, by TF-IDF weight; only terms other listings also use (a term nobody else
+ * writes finds nothing), and no syllable already inside a chosen pair.
+ */
+export function queryTerms(bag: TermCounts, stats: TermStats, max = 8): string[] {
+  const ranked = [...bag]
+    .filter(([term]) => term.startsWith("@") || (stats.df.get(term) ?? 0) >= 2)
+    .map(([term, count]) => [term, (1 + Math.log(count)) * idf(stats, term)] as const)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const chosen: string[] = [];
+  for (const [term] of ranked) {
+    if (chosen.length >= max) break;
+    const query = conceptPhrase(term) ?? term;
+    if (chosen.includes(query)) continue;
+    if (!query.includes(" ") && chosen.some((c) => c.split(" ").includes(query))) continue;
+    chosen.push(query);
+  }
+  return chosen;
+}
+
+/**
+ * Two texts in different languages meet only through concepts (the synonyms) and the few words
+ * both languages write alike, so their similarity reads low: it is scaled up by this factor
+ * (calibrated on the judged set, which has Vietnamese needs with English offers and back).
+ */
+export const CROSS_LANGUAGE_FACTOR = 3.5;
+
+/** The text similarity of two listings, allowing for their languages (BCP 47 tags). */
+export function listingSimilarity(a: TextVector, b: TextVector, languageA: string, languageB: string): number {
+  const primary = (tag: string) => tag.split("-")[0]!.toLowerCase();
+  const raw = cosine(a, b);
+  return primary(languageA) === primary(languageB) ? raw : Math.min(1, raw * CROSS_LANGUAGE_FACTOR);
 }

@@ -6,23 +6,22 @@ import { LISTINGS } from "./index.server.ts";
 /**
  * Candidate generation for matching and related listings (DESIGN.md §3, docs/matching.md):
  * "which published offers (or needs) might be about the same thing as this listing?".
- * One multi-search of at most four short queries; the matcher then judges each candidate
+ * One multi-search of a few short queries; the matcher then judges each candidate
  * on the two listings' own texts and facts (app/modules/matching/), so this only has to
  * find the right listings somewhere among its few hundred hits, not rank them.
  *
- * Meilisearch reads at most ten words of a query, so each query is a short list of the
- * listing's content words (function words left out) with matchingStrategy "frequency",
- * which drops the commonest words first when not all of them can be found.
+ * The caller picks the telling terms (app/modules/matching/text.ts: the heaviest IDF-weighted
+ * two-syllable terms and synonym concepts of the listing's own text).
  */
 
 export const OFFER_TYPES = ["TECHNOLOGY_OFFER", "EQUIPMENT_OFFER"] as const;
 export const NEED_TYPES = ["TECHNOLOGY_REQUEST"] as const;
 
 export interface CandidateSource {
+  /** Short queries (a term or two each: "sấy lạnh", "nuôi tôm"), most telling first. */
+  terms: readonly string[];
+  /** A longer query of the listing's title words, run within its sub-fields. */
   title: string;
-  keywords: readonly string[];
-  summary: string;
-  problemStatement?: string | null;
   /** Sub-field codes ("2.11") of the listing. */
   sectorCodes: readonly string[];
 }
@@ -64,17 +63,18 @@ export function queryWords(text: string, max = 10): string {
   return [...new Set(words)].slice(0, max).join(" ");
 }
 
-/** The (up to four) queries that find a listing's candidates. */
-export function candidateQueries(source: CandidateSource): { q: string; sectors?: readonly string[] }[] {
-  const queries: { q: string; sectors?: readonly string[] }[] = [];
+/**
+ * The queries that find a listing's candidates: each telling term alone (all its words
+ * required; the index's synonyms carry it across languages), and the title's words within
+ * the listing's sub-fields (matchingStrategy "frequency": the commonest words drop first).
+ * Why not one long query: Meilisearch never drops the rarest word of a query, so one word
+ * the other side never uses would hide every listing.
+ */
+export function candidateQueries(source: CandidateSource): { q: string; sectors?: readonly string[]; strategy: "all" | "frequency" }[] {
+  const queries: { q: string; sectors?: readonly string[]; strategy: "all" | "frequency" }[] = source.terms.map((q) => ({ q, strategy: "all" }));
   const title = queryWords(source.title);
-  if (title) queries.push({ q: title });
-  const keywords = queryWords(source.keywords.join(" "));
-  if (keywords && keywords !== title) queries.push({ q: keywords });
-  const body = queryWords(source.problemStatement?.trim() ? `${source.problemStatement} ${source.summary}` : source.summary);
-  if (body) queries.push({ q: body });
   const subFields = [...new Set(source.sectorCodes)];
-  if (subFields.length && (title || keywords)) queries.push({ q: queryWords(`${source.title} ${source.keywords.join(" ")}`), sectors: subFields });
+  if (title && subFields.length) queries.push({ q: title, sectors: subFields, strategy: "frequency" });
   return queries;
 }
 
@@ -90,13 +90,13 @@ export async function findCandidates(source: CandidateSource, options: Candidate
   if (options.excludeId) filter.push(`id != ${quote(options.excludeId)}`);
   const uid = indexName(LISTINGS);
   const attributesToRetrieve = [...new Set(["id", ...(options.attributes ?? [])])];
-  const queries: MultiSearchQuery[] = candidateQueries(source).map(({ q, sectors }) => ({
+  const queries: MultiSearchQuery[] = candidateQueries(source).map(({ q, sectors, strategy }) => ({
     indexUid: uid,
     q,
     filter: sectors ? [...filter, `sectorCodes IN [${sectors.map(quote).join(", ")}]`] : filter,
     limit,
     showRankingScore: true,
-    matchingStrategy: "frequency",
+    matchingStrategy: strategy,
     attributesToRetrieve,
   }));
   if (queries.length === 0) return [];
