@@ -1,5 +1,6 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "~/lib/db.server.ts";
+import { meili } from "~/lib/meili.server.ts";
 import { resetTermStats } from "~/modules/matching/idf.server.ts";
 import { recomputeListing, recomputeNeed } from "~/modules/matching/matching.server.ts";
 import { relatedListings } from "~/modules/matching/related.server.ts";
@@ -155,5 +156,17 @@ describe("related listings", () => {
     expect((await relatedListings(ids.offer!)).map((r) => r.id)).toContain(ids.need);
     expect(await relatedListings("no-such-listing")).toEqual([]);
     expect(await relatedListings(ids.offer!, 0)).toEqual([]);
+  });
+
+  it("falls back to PostgreSQL by sector when Meilisearch fails", async () => {
+    const failing = vi.spyOn(meili(), "multiSearch").mockRejectedValue(new Error("connect ECONNREFUSED"));
+    try {
+      const related = await relatedListings(ids.need!);
+      expect(failing).toHaveBeenCalled();
+      expect(related.map((r) => r.id)).toContain(ids.offer);
+      expect(related.map((r) => r.id)).not.toContain(ids.shrimp);
+    } finally {
+      failing.mockRestore();
+    }
   });
 });

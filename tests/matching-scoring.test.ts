@@ -6,6 +6,7 @@ import { parseReasons } from "~/modules/matching/schema.ts";
 import {
   COEFFICIENTS,
   EXCLUDED_CAP,
+  MAX_SCORE,
   MIN_SCORE,
   MIN_TEXT,
   NOTIFY_MIN_SCORE,
@@ -41,7 +42,7 @@ describe("scoring a need against an offer", () => {
   it("scores a full match by the documented (calibrated, logistic) formula, with every reason", () => {
     const r = scorePair(need, offer, 0.3);
     const B = COEFFICIENTS;
-    expect(r.score).toBeCloseTo(sigmoid(B.bias + B.text * 0.3 + B.sector + B.trl + B.price + B.mode + B.province), 4);
+    expect(r.score).toBeCloseTo(MAX_SCORE * sigmoid(B.bias + B.text * 0.3 + B.sector + B.trl + B.price + B.mode + B.province), 4);
     expect(r.components).toEqual({ text: 0.3, sector: 1, trl: 1, price: 1, mode: 1, province: 1 });
     expect(r.reasons).toEqual([
       { code: "SECTOR", sector: "2.11" },
@@ -54,7 +55,7 @@ describe("scoring a need against an offer", () => {
     expect(r).toMatchObject({ hardFailures: [], qualifies: true, excluded: false, textScore: 0.3 });
     // The score grows with the text similarity and stays in [0, 1].
     expect(scorePair(need, offer, 0.5).score).toBeGreaterThan(r.score);
-    expect(scorePair(need, offer, 7).score).toBeLessThanOrEqual(1);
+    expect(scorePair(need, offer, 7).score).toBeLessThanOrEqual(MAX_SCORE);
     expect(scorePair(need, offer, Number.NaN).textScore).toBe(0);
   });
 

@@ -103,7 +103,7 @@ export async function relatedListings(listingId: string, limit = 6): Promise<Rel
     try {
       const candidates = await findCandidates(
         candidateSource(source, stats),
-        { types: typesFor(source.type), limit: 30, excludeId: source.id, attributes: ["title", "type", "language", "organisationName", "keywords", "summary", "sectorCodes"] },
+        { types: typesFor(source.type), limit: 30, attributes: ["title", "type", "language", "organisationName", "keywords", "summary", "sectorCodes"] },
       );
       const others = candidates.map(({ id, doc }) => {
         const d = doc as Partial<ListingDocument>;

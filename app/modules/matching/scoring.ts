@@ -156,7 +156,9 @@ function provincePart(preferred: readonly string[], province: string | null): { 
     : { value: 0, reason: { code: "OTHER_PROVINCE" } };
 }
 
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+/** No pair is a certain match: the calibrated score is scaled to stay below MAX_SCORE (order kept). */
+export const MAX_SCORE = 0.99;
+const sigmoid = (z: number) => MAX_SCORE / (1 + Math.exp(-z));
 
 /** Scores one (need, offer) pair; `textScore` is the similarity of their texts, in [0, 1]. */
 export function scorePair(need: NeedFacts, offer: OfferFacts, textScore: number): PairScore {

@@ -22,7 +22,7 @@ const STOP_WORDS = new Set(
   (
     "và với của cho các có là một những này được để trong khi từ theo về đã đang sẽ hoặc như tại nên thì mà " +
     "cần tìm muốn hiện nay đến ra vào lên trên dưới sau trước bằng do nhờ qua giữa mỗi nhiều ít rất hơn không chưa " +
-    "cũng còn vẫn đều chỉ đó kia ấy ta chúng tôi bạn họ mình gì nào sao thế nếu vì bởi tuy nhưng mới hay " +
+    "cũng còn vẫn đều chỉ đó kia ấy ta chúng tôi bạn họ mình gì nào thế nếu vì bởi tuy nhưng mới hay " +
     "khoảng gồm kèm thêm năm tháng ngày giờ đồng triệu tỷ nghìn ngàn cái chiếc bộ loại việc sự " +
     "đơn vị doanh nghiệp công ty htx hợp tác xã viện trường đại học trung tâm " +
     "the a an and or of for to in on at with by from is are be been being that this these those it its " +
@@ -142,9 +142,15 @@ export function termStats(bags: Iterable<TermCounts>): TermStats {
   return { documents, df };
 }
 
+/**
+ * A young catalogue of a few listings, most on one topic, would make that topic's words look
+ * common: counts are read as if the catalogue had at least this many listings.
+ */
+const MIN_CATALOGUE = 200;
+
 /** Smoothed IDF; a term never seen in the sample counts as rare. Pairs and concepts weigh a little more. */
 export function idf(stats: TermStats, term: string): number {
-  const n = stats.documents;
+  const n = Math.max(stats.documents, MIN_CATALOGUE);
   const df = stats.df.get(term) ?? 0;
   const base = Math.log((n + 1) / (df + 0.5));
   const kind = term.startsWith("@") ? 1.2 : term.includes(" ") ? 1.3 : 1;

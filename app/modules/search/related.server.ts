@@ -33,8 +33,6 @@ export interface CandidateOptions {
   limit?: number;
   /** Leaves out this organisation's listings. */
   excludeOrganisationId?: string | null;
-  /** Leaves out this listing. */
-  excludeId?: string | null;
   /** Fields of each hit to return (always with id). */
   attributes?: readonly (keyof ListingDocument)[];
 }
@@ -87,7 +85,6 @@ export async function findCandidates(source: CandidateSource, options: Candidate
   const limit = options.limit ?? 50;
   const filter = [`type IN [${options.types.map(quote).join(", ")}]`];
   if (options.excludeOrganisationId) filter.push(`organisationId != ${quote(options.excludeOrganisationId)}`);
-  if (options.excludeId) filter.push(`id != ${quote(options.excludeId)}`);
   const uid = indexName(LISTINGS);
   const attributesToRetrieve = [...new Set(["id", ...(options.attributes ?? [])])];
   const queries: MultiSearchQuery[] = candidateQueries(source).map(({ q, sectors, strategy }) => ({
