@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
 import { HoneypotProvider } from "remix-utils/honeypot/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { HeaderSearch } from "~/components/search-box.tsx";
 import { getUserId } from "~/modules/auth/session.server.ts";
 import { getUserSummary } from "~/modules/auth/accounts.server.ts";
 import { honeypot } from "~/modules/auth/honeypot.server.ts";
@@ -119,6 +120,7 @@ function Header({ locale }: { locale: string }) {
             <small>{t("brand.tagline")}</small>
           </span>
         </Link>
+        <HeaderSearch />
         <nav aria-label={t("nav.main")} className="site-nav">
           <NavLink to="/" end>
             {t("nav.home")}

@@ -3,10 +3,12 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ListingCard } from "~/components/listing-card.tsx";
+import { HomeSearch } from "~/components/search-box.tsx";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { formatNumber } from "~/modules/i18n/format.ts";
 import { getHomePage } from "~/modules/listings/catalogue.server.ts";
 import { sectorLabel } from "~/modules/listings/labels.ts";
+import { SEARCH_PATH } from "~/modules/search/components/search-url.ts";
 
 export const meta: MetaFunction = () => [
   { title: "Techex — Sàn giao dịch công nghệ và thiết bị" },
@@ -32,6 +34,7 @@ export default function HomePage() {
         <div className="hero__text">
           <h1>{t("home.title")}</h1>
           <p className="lead">{t("home.lead")}</p>
+          <HomeSearch />
           <p className="hero__actions">
             <Link to="/signup" className="button">
               {t("home.cta")}
@@ -81,12 +84,15 @@ export default function HomePage() {
 
       <section aria-labelledby="sectors-title" className="section">
         <h2 id="sectors-title">{t("home.sectors")}</h2>
+        <p className="muted">{t("homeSearch.sectorsHint")}</p>
         <ul className="sector-grid">
           {sectors.map((s) => (
-            <li key={s.code} className="sector-tile">
-              <span className="sector-tile__code">{s.code}</span>
-              <span className="sector-tile__label">{sectorLabel(s, locale)}</span>
-              <span className="sector-tile__count">{t("home.listingCount", { count: s.count })}</span>
+            <li key={s.code}>
+              <Link to={`${SEARCH_PATH}?${new URLSearchParams({ sector: s.code })}`} className="sector-tile">
+                <span className="sector-tile__code">{s.code}</span>
+                <span className="sector-tile__label">{sectorLabel(s, locale)}</span>
+                <span className="sector-tile__count">{t("home.listingCount", { count: s.count })}</span>
+              </Link>
             </li>
           ))}
         </ul>
