@@ -144,6 +144,7 @@ describe("a stalled Meilisearch (SIGSTOP)", () => {
     // What matching finds with Meilisearch healthy, to compare with after the stall.
     await app.recomputeListing(ids.need!);
     const expected = await matchesOf(ids.need!);
+    expect(expected).toContain(ids.wastewater);
     await app.prisma.match.deleteMany({ where: { requestListingId: ids.need } });
 
     const runner = await app.startWorker(process.env.DATABASE_URL!);
@@ -220,6 +221,36 @@ describe("a killed Meilisearch (SIGKILL)", () => {
       expect(await (await app.healthz()).json()).toEqual({ database: "ok", search: "ok" });
     } finally {
       await runner.stop();
+    }
+    expect(unhandled).toEqual([]);
+  });
+});
+
+describe("a Meilisearch that answers nonsense", () => {
+  it.each([
+    ["a 200 that is not JSON", 200, "text/html", "<html><body>502 Bad Gateway</body></html>"],
+    ["JSON of another shape", 200, "application/json", JSON.stringify({ results: "none" })],
+    ["an error status", 500, "application/json", JSON.stringify({ message: "internal", code: "internal", type: "internal", link: "" })],
+  ])("%s: search falls back, /healthz says down, an indexing attempt fails with an error", async (_what, status, type, body) => {
+    const { createServer } = await import("node:http");
+    const liar = createServer((_req, res) => res.writeHead(status, { "Content-Type": type }).end(body));
+    await new Promise<void>((r) => liar.listen(0, "127.0.0.1", r));
+    const { Meilisearch } = await import("meilisearch");
+    const store = (globalThis as unknown as { __techexSingletons: Map<string, unknown> }).__techexSingletons;
+    const real = store.get("meilisearch");
+    const address = liar.address() as { port: number };
+    store.set("meilisearch", new Meilisearch({ host: `http://127.0.0.1:${address.port}`, apiKey: server.masterKey, timeout: JOB_TIMEOUT_MS }));
+    try {
+      const result = await search("xu ly nuoc thai");
+      expect(result.degraded).toBe(true);
+      expect(hitIds(result)).toContain(ids.wastewater);
+      const response = await app.healthz();
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ database: "ok", search: "down" });
+      await expect(app.syncListing(ids.dryer!)).rejects.toThrow();
+    } finally {
+      store.set("meilisearch", real);
+      await new Promise((r) => liar.close(r));
     }
     expect(unhandled).toEqual([]);
   });
