@@ -24,4 +24,27 @@ describe("GET /healthz", () => {
       store.set("meilisearch", real);
     }
   });
+
+  it("reports search down within the search timeout when Meilisearch accepts the connection and never answers", async () => {
+    const { createServer } = await import("node:net");
+    const { Meilisearch } = await import("meilisearch");
+    const sockets: import("node:net").Socket[] = [];
+    const hung = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((r) => hung.listen(0, "127.0.0.1", r));
+    const store = (globalThis as unknown as { __techexSingletons: Map<string, unknown> }).__techexSingletons;
+    const real = store.get("meilisearch");
+    store.set("meilisearch", new Meilisearch({ host: `http://127.0.0.1:${(hung.address() as { port: number }).port}`, timeout: 15_000 }));
+    try {
+      const started = performance.now();
+      const response = await healthz();
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ database: "ok", search: "down" });
+      // The health client's own timeout (MEILI_SEARCH_TIMEOUT_MS, 1.5 s), not the base client's 15 s.
+      expect(performance.now() - started).toBeLessThan(3_500);
+    } finally {
+      store.set("meilisearch", real);
+      for (const socket of sockets) socket.destroy();
+      hung.close();
+    }
+  });
 });

@@ -33,7 +33,7 @@ async function searchState(): Promise<ServiceState> {
  */
 export async function checkHealth() {
   const [database, search] = await Promise.all([
-    within(3_000, prisma.$queryRaw`SELECT 1`).then(
+    within(5_000, prisma.$queryRaw`SELECT 1`).then(
       () => "ok" as ServiceState,
       () => "down" as ServiceState,
     ),
