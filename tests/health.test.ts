@@ -1,3 +1,4 @@
+import { createServer, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { loader as healthz } from "~/routes/healthz.ts";
 import { freePort } from "../scripts/lib/ports.ts";
@@ -26,9 +27,8 @@ describe("GET /healthz", () => {
   });
 
   it("reports search down within the search timeout when Meilisearch accepts the connection and never answers", async () => {
-    const { createServer } = await import("node:net");
     const { Meilisearch } = await import("meilisearch");
-    const sockets: import("node:net").Socket[] = [];
+    const sockets: Socket[] = [];
     const hung = createServer((socket) => void sockets.push(socket));
     await new Promise<void>((r) => hung.listen(0, "127.0.0.1", r));
     const store = (globalThis as unknown as { __techexSingletons: Map<string, unknown> }).__techexSingletons;
