@@ -2,6 +2,7 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
 import { notFound } from "~/lib/http.server.ts";
 import { scopeOf, type Actor } from "~/modules/auth/permissions.ts";
+import { relatedListings } from "~/modules/matching/related.server.ts";
 import { cardSelect, listingContentSelect, publicListingWhere } from "./catalogue.server.ts";
 import { listingScopeWhere } from "./listings.server.ts";
 import { LISTING_STATUSES, type ListingStatus } from "./lifecycle.ts";
@@ -128,20 +129,29 @@ export async function getListingForReview(actor: Actor, id: string) {
   return l;
 }
 
-/** Published listings that share a sector with this one. */
-export async function getRelatedListings(listingId: string, sectorCodes: string[], take = 4) {
-  if (sectorCodes.length === 0) return [];
-  return prisma.listing.findMany({
-    where: { ...publicListingWhere(), id: { not: listingId }, sectors: { some: { sectorCode: { in: sectorCodes } } } },
-    orderBy: { publishedAt: "desc" },
-    take,
-    select: cardSelect,
-  });
+/**
+ * Listings related to this one, most related first (issue #11 §5): matching's judgement of
+ * text, sector and type (relatedListings, which falls back to PostgreSQL by sector when
+ * search is down and never throws), shown as cards. Only listings public now are shown.
+ */
+export async function getRelatedListings(listingId: string, take = 6) {
+  const ranked = await relatedListings(listingId, take);
+  if (ranked.length === 0) return [];
+  const rows = await prisma.listing.findMany({ where: { ...publicListingWhere(), id: { in: ranked.map((r) => r.id), not: listingId } }, select: cardSelect });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ranked.flatMap((r) => byId.get(r.id) ?? []);
 }
 
-/** Counts a view of a public listing (called by a POST from the page, never by GET). */
+/**
+ * Counts a view of a public listing (called by a POST from the page, never by GET).
+ * A view is not an edit: raw SQL, because Prisma's @updatedAt would stamp the row,
+ * making the search document look stale and reordering "My listings". The
+ * condition is publicListingWhere() in SQL.
+ */
 export async function recordListingView(id: string): Promise<boolean> {
-  const { count } = await prisma.listing.updateMany({ where: { id, ...publicListingWhere() }, data: { viewCount: { increment: 1 } } });
+  const count = await prisma.$executeRaw`
+    UPDATE "Listing" SET "viewCount" = "viewCount" + 1
+    WHERE id = ${id} AND status = 'PUBLISHED' AND ("expiresAt" IS NULL OR "expiresAt" > ${new Date()})`;
   return count > 0;
 }
 

@@ -2,6 +2,7 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma, type Tx } from "~/lib/db.server.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
 import { notifyOrganisations } from "~/modules/notifications/notify.server.ts";
+import { NOTIFY_MIN_SCORE } from "./scoring.ts";
 
 /**
  * Match digests (issue #11 §5): a new suggestion is not a message. It is recorded as
@@ -15,9 +16,8 @@ import { notifyOrganisations } from "~/modules/notifications/notify.server.ts";
 
 export const MATCH_DIGEST_TASK = "matching:digest";
 
-/** Suggestions below this score are kept for the board and the listing's matches page but never notified. */
-// TODO(H4): switch to NOTIFY_MIN_SCORE from ./scoring.ts once it is exported there.
-export const NOTIFY_MIN_SCORE = 0.6;
+/** Suggestions below NOTIFY_MIN_SCORE (scoring.ts, justified on the judged set) stay on the board and the matches page, silent. */
+export { NOTIFY_MIN_SCORE };
 /** How long a digest waits after the first new suggestion, so a burst (import, full pass) lands in one message. */
 export const DIGEST_DELAY_MS = 10 * 60_000;
 /** At most this many matches are listed by name in one digest (the count says how many there are). */
