@@ -54,11 +54,8 @@ async function main() {
   let stopping = false;
 
   const shutdown = async (signal: string) => {
-    if (stopping) {
-      // A second Ctrl-C does not wait; the exit handler still stops the embedded Meilisearch.
-      if (signal === "SIGINT") process.exit(130);
-      return;
-    }
+    // Ctrl-C reaches npm, tsx and this process, and the first two pass it on: one stop.
+    if (stopping) return;
     stopping = true;
     log(`${signal}: stopping…`);
     const { services, server, runner, devCompiler } = started;
