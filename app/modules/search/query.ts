@@ -105,6 +105,8 @@ interface Compiled {
   bigrams: Set<string>;
   /** Folded bigram → how many phrases use it (the catalogue's phrases count once each). */
   foldedBigrams: Map<string, number>;
+  /** Every word seen in a phrase: a word seen is never "corrected". */
+  seen: Set<string>;
   /** Folded word → accented words seen after it / before it. */
   next: Map<string, Set<string>>;
   prev: Map<string, Set<string>>;
@@ -113,6 +115,7 @@ interface Compiled {
 }
 
 const SHORT = 5;
+const MIN_USES = 2;
 
 function compile(vocab: Vocabulary, extraPhrases: Iterable<string> = []): Compiled {
   const stopEntries = vocab.stopWords.map(words);
@@ -123,6 +126,7 @@ function compile(vocab: Vocabulary, extraPhrases: Iterable<string> = []): Compil
   const next = new Map<string, Set<string>>();
   const prev = new Map<string, Set<string>>();
   const protectedPhrases: string[][] = [];
+  const seen = new Set<string>();
   const link = (map: Map<string, Set<string>>, key: string, value: string) => {
     let set = map.get(key);
     if (!set) map.set(key, (set = new Set()));
@@ -130,6 +134,7 @@ function compile(vocab: Vocabulary, extraPhrases: Iterable<string> = []): Compil
   };
   const add = (phrase: string, protect: boolean) => {
     const ws = words(phrase);
+    for (const w of ws) seen.add(w);
     for (let i = 0; i + 1 < ws.length; i++) {
       const [a, b] = [ws[i]!, ws[i + 1]!];
       bigrams.add(`${a} ${b}`);
@@ -144,7 +149,7 @@ function compile(vocab: Vocabulary, extraPhrases: Iterable<string> = []): Compil
   for (const concept of vocab.concepts) for (const phrase of [...concept.when, ...concept.means]) add(phrase, false);
   for (const phrase of extraPhrases) add(phrase, false);
   const concepts = vocab.concepts.map((c) => ({ id: c.id, weak: c.weak === true, phrases: c.when.map(words).sort((a, b) => b.length - a.length) }));
-  return { stop, stopPhrases, concepts, bigrams, foldedBigrams, next, prev, protectedPhrases };
+  return { stop, stopPhrases, concepts, bigrams, foldedBigrams, seen, next, prev, protectedPhrases };
 }
 
 /** Accented words seen after `a` (or before `b`), honouring `a`'s marks when it has them. */
@@ -171,8 +176,8 @@ function fit(c: Compiled, left: string | undefined, word: string, right: string 
 }
 
 /**
- * Corrects words that form no known phrase with either neighbour, to the word one
- * edit away that fits them best. Only short words: Meilisearch forgives one typo in
+ * Corrects words that the catalogue never uses and that form no known phrase with
+ * either neighbour, to the word one edit away that fits the neighbours best. Only short words: Meilisearch forgives one typo in
  * words of five letters or more on its own.
  */
 function correctSlips(c: Compiled, ws: string[], corrections: [string, string][]): string[] {
@@ -181,16 +186,22 @@ function correctSlips(c: Compiled, ws: string[], corrections: [string, string][]
     let best: { at: number; word: string; score: number } | null = null;
     for (let j = 0; j < out.length; j++) {
       const [left, w, right] = [out[j - 1], out[j]!, out[j + 1]];
-      if (fold(w).length > SHORT || (!left && !right)) continue;
+      // Only words the catalogue never uses: a real word typed ("tre", "tôn") stays as typed.
+      // Meilisearch ignores marks, so a slip of marks only ("máy rạng" for "máy rang") needs no help.
+      const foldedFits = (a: string, b: string) => c.foldedBigrams.has(`${fold(a)} ${fold(b)}`);
+      if (fold(w).length > SHORT || (!left && !right) || c.stop.has(w) || c.seen.has(w) || (left && foldedFits(left, w)) || (right && foldedFits(w, right))) continue;
       if ((left && knownPair(c, left, w)) || (right && knownPair(c, w, right))) continue;
       const typedFolded = fold(w);
       const candidates = new Set([...(left ? after(c, left) : []), ...(right ? before(c, right) : [])]);
       for (const candidate of candidates) {
         // A slip of one letter, with or without its marks ("mìu" for "mùi" is one swap once folded).
         const distance = Math.min(editDistance(typedFolded, fold(candidate)), hasMarks(w) ? editDistance(w, candidate) : 2);
-        if (distance !== 1) continue;
-        // A slip keeps the tone mark more often than it loses it.
-        const score = fit(c, left, candidate, right) + (tone(candidate) === tone(w) ? 0.5 : 0);
+        // Like Meilisearch, trust the first letter: "găng tay" is not a slip for "bằng tay".
+        if (distance !== 1 || fold(candidate)[0] !== typedFolded[0]) continue;
+        // Two uses at least, so one odd title cannot rewrite queries; a slip keeps the tone mark more often than not.
+        const uses = fit(c, left, candidate, right);
+        if (uses < MIN_USES) continue;
+        const score = uses + (tone(candidate) === tone(w) ? 0.5 : 0);
         if (!best || score > best.score) best = { at: j, word: candidate, score };
       }
     }
