@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { CONCEPT_PREFIX, conceptSynonyms, editDistance, prepareQuery, setCatalogueVocabulary } from "~/modules/search/query.ts";
+
+describe("preparing a search query", () => {
+  it("turns everyday wording into concept tokens whose synonyms are the technical terms", () => {
+    const p = prepareQuery("hàng xóm phàn nàn mùi hôi từ chuồng heo");
+    expect(p.q).toBe(`${CONCEPT_PREFIX}odour ${CONCEPT_PREFIX}pigfarm`);
+    expect(p.dropped).toEqual(expect.arrayContaining(["phàn", "nàn", "từ"]));
+    expect(conceptSynonyms()[`${CONCEPT_PREFIX}odour`]).toContain("khử mùi");
+  });
+
+  it("drops stop words only in longer queries and keeps phrases where they mean something", () => {
+    expect(prepareQuery("cần máy sấy").q).toBe("máy sấy");
+    expect(prepareQuery("gạch không nung").q).toBe("gạch không nung");
+    expect(prepareQuery("máy thở").q).toBe("máy thở");
+  });
+
+  it("corrects a slip in a short syllable from the catalogue's phrases, never a word it uses", () => {
+    setCatalogueVocabulary(["Sữa hạt óc chó", "sữa hạt", "Bảo quản lạnh rau quả", "bảo quản lạnh", "mây tre đan", "mây tre đan"]);
+    expect(prepareQuery("sữa hạc").q).toBe("sữa hạt");
+    expect(prepareQuery("bảo quản lạng").q).toBe("bảo quản lạnh");
+    expect(prepareQuery("mây tre đan").corrections).toEqual([]);
+    // First letters are trusted, like Meilisearch does.
+    expect(prepareQuery("găng tay").corrections).toEqual([]);
+  });
+
+  it("leaves Meilisearch syntax alone and picks the matching strategy by wording", () => {
+    expect(prepareQuery('"máy sấy" cà phê').q).toBe('"máy sấy" cà phê');
+    expect(prepareQuery("máy -cũ").q).toBe("máy -cũ");
+    expect(prepareQuery("máy sấy cà phê").matchingStrategy).toBe("frequency");
+    expect(prepareQuery("honey processing equipment").matchingStrategy).toBe("last");
+  });
+
+  it("measures edits with transpositions", () => {
+    expect(editDistance("miu", "mui")).toBe(1);
+    expect(editDistance("hac", "hat")).toBe(1);
+    expect(editDistance("cafe", "coffee")).toBe(2);
+  });
+});
