@@ -1,6 +1,9 @@
-import { Logger, run, type Runner } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { Logger, run, type Runner, type WorkerEvents } from "graphile-worker";
 import { logger } from "../../app/lib/logger.server.ts";
+import { watchWorkerLiveness } from "../../app/modules/jobs/liveness.server.ts";
 import { crontab, taskList } from "../../app/modules/jobs/tasks.server.ts";
+import { scheduleStartupReconcile } from "../../app/modules/search/reconcile.server.ts";
 
 /**
  * graphile-worker's log through ours. A failed attempt that will be retried is a
@@ -19,19 +22,38 @@ const workerLogger = new Logger((scope) => (level, message, meta) => {
 
 /**
  * The graphile-worker runner: jobs added with graphile_worker.add_job are picked up
- * by LISTEN/NOTIFY, retried with exponential backoff, and cron runs the nightly passes.
+ * by LISTEN/NOTIFY, retried with exponential backoff, and cron runs the recurring passes.
  * Several processes may run it at once; the queue hands each job to one of them.
+ *
+ * Crash recovery comes with it: the process's workers keep a heartbeat and every
+ * process releases the locks of workers whose heartbeat stopped (a worker killed
+ * with -9 would otherwise hold its named queue for graphile-worker's 4 hours), and a
+ * search reconcile runs shortly after start to repair whatever drifted meanwhile.
  */
-export function startWorker(databaseUrl: string, options: { concurrency?: number } = {}): Promise<Runner> {
-  return run({
-    connectionString: databaseUrl,
-    concurrency: options.concurrency ?? 2,
-    noHandleSignals: true,
-    pollInterval: 2_000,
-    taskList,
-    crontab,
-    logger: workerLogger,
-    // PGlite's socket cannot share named prepared statements between connections.
-    preset: { worker: { preparedStatements: false } },
-  } as Parameters<typeof run>[0]);
+export async function startWorker(databaseUrl: string, options: { concurrency?: number } = {}): Promise<Runner> {
+  const events: WorkerEvents = new EventEmitter();
+  const liveness = watchWorkerLiveness({ connectionString: databaseUrl, events });
+  let runner: Runner;
+  try {
+    runner = await run({
+      connectionString: databaseUrl,
+      concurrency: options.concurrency ?? 2,
+      noHandleSignals: true,
+      pollInterval: 2_000,
+      taskList,
+      crontab,
+      events,
+      logger: workerLogger,
+      // PGlite's socket cannot share named prepared statements between connections.
+      preset: { worker: { preparedStatements: false } },
+    } as Parameters<typeof run>[0]);
+  } catch (error) {
+    await liveness.stop();
+    throw error;
+  }
+  const stopLiveness = () => liveness.stop();
+  runner.promise.then(stopLiveness, stopLiveness);
+  await liveness.ready;
+  await scheduleStartupReconcile(runner.addJob).catch((error: Error) => logger.warn("could not schedule the start-up search reconcile", { error: error.message }));
+  return runner;
 }

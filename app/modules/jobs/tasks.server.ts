@@ -8,6 +8,7 @@ import { matchingCron, matchingTasks } from "~/modules/matching/tasks.server.ts"
 import { notificationCron, notificationTasks } from "~/modules/notifications/tasks.server.ts";
 import { paymentCron, paymentTasks } from "~/modules/payments/tasks.server.ts";
 import { INDEX_LISTING_TASK } from "~/modules/search/outbox.server.ts";
+import { RECONCILE_TASK, reconcileCron, runReconcilePass } from "~/modules/search/reconcile.server.ts";
 import { syncListing } from "~/modules/search/sync.server.ts";
 
 /**
@@ -24,6 +25,11 @@ export const taskList: TaskList = {
     const { listingId } = payload as { listingId?: unknown };
     if (typeof listingId !== "string") throw new Error(`bad payload: ${JSON.stringify(payload)}`);
     await syncListing(listingId);
+  },
+  /** Database and index compared, drift queued for repair and reported on /admin/search. */
+  [RECONCILE_TASK]: async (payload) => {
+    const { trigger } = payload as { trigger?: unknown };
+    await runReconcilePass(trigger === "START" || trigger === "MANUAL" ? trigger : "SCHEDULE");
   },
   "auth:prune-sessions": async () => {
     const removed = await pruneExpiredSessions();
@@ -49,4 +55,5 @@ export const crontab = [
   ...matchingCron,
   ...alertCron,
   ...paymentCron,
+  ...reconcileCron,
 ].join("\n");

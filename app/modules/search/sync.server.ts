@@ -1,9 +1,11 @@
 import { prisma } from "~/lib/db.server.ts";
 import { logger } from "~/lib/logger.server.ts";
 import { indexName, meili } from "~/lib/meili.server.ts";
+import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
 import { enqueueListingMatching } from "~/modules/matching/enqueue.server.ts";
 import { loadDocument, loadDocumentPage, type ListingDocument } from "./document.server.ts";
 import { ensureListingsIndex, LISTINGS, listingsIndex } from "./index.server.ts";
+import { enqueueListingSync } from "./outbox.server.ts";
 
 const TASK_TIMEOUT_MS = 30_000;
 
@@ -28,15 +30,31 @@ export async function syncListing(listingId: string): Promise<"upserted" | "dele
   return document ? "upserted" : "deleted";
 }
 
+/** How far before a reindex's first read its "changed since" window opens: clock skew between app servers, and writes committed just after they stamped updatedAt. */
+const REINDEX_WINDOW_MARGIN_MS = 60_000;
+
 /**
  * Builds a fresh index from the database and swaps it in, so search keeps
  * answering from the old one meanwhile; then deletes the old one.
+ *
+ * The build reads a snapshot page by page while outbox jobs keep writing newer
+ * documents into the live index; the swap would replace them with the
+ * snapshot's older ones (and bring back listings unpublished meanwhile). So the
+ * moment the build starts is remembered, and after the swap every listing whose
+ * row changed since then (public or not any more, or whose featured placement
+ * ended) gets an outbox job, and a reconcile pass queues whatever else differs
+ * (a long import transaction that committed during the build with older
+ * timestamps). Outbox jobs, not direct writes: they run in the listing's serial
+ * queue, so a re-sync cannot overtake a newer change.
  */
-export async function reindexAll(options: { batchSize?: number; log?: (line: string) => void } = {}) {
+export async function reindexAll(
+  options: { batchSize?: number; log?: (line: string) => void; onProgress?: (indexed: number) => void | Promise<void> } = {},
+) {
   const client = meili();
   const live = indexName(LISTINGS);
   const building = `${live}_build_${Date.now()}`;
   const batchSize = options.batchSize ?? 2_000;
+  const since = new Date(Date.now() - REINDEX_WINDOW_MARGIN_MS);
   await ensureListingsIndex(live);
   await ensureListingsIndex(building);
   let count = 0;
@@ -50,12 +68,37 @@ export async function reindexAll(options: { batchSize?: number; log?: (line: str
     count += page.length;
     after = page[page.length - 1]!.id;
     options.log?.(`indexed ${count}`);
+    await options.onProgress?.(count);
   }
   const swap = await client.swapIndexes([{ indexes: [live, building], rename: false }]).waitTask({ timeout: 60_000 });
   if (swap.status !== "succeeded") throw new Error(`swapping ${building} in failed (task ${swap.uid}): ${swap.error?.message}`);
   await client.index(building).delete().waitTask({ timeout: 60_000 });
+  const changed = await listingsChangedSince(since);
+  await enqueueListingSyncs(changed);
+  const drift = await reconcile({ repair: "outbox", skipPending: true });
+  const resynced = changed.length + drift.repaired;
+  if (resynced > 0) options.log?.(`queued ${resynced} listings that changed during the build for re-sync`);
   const seconds = (performance.now() - started) / 1000;
-  return { documents: count, seconds, perSecond: count / Math.max(seconds, 0.001) };
+  return { documents: count, resynced, seconds, perSecond: count / Math.max(seconds, 0.001) };
+}
+
+/** Ids of listings, public or not, whose row changed since `since`, or whose featured placement ended since then. */
+async function listingsChangedSince(since: Date): Promise<string[]> {
+  const rows = await prisma.listing.findMany({
+    where: { OR: [{ updatedAt: { gte: since } }, { featuredUntil: { gte: since, lte: new Date() } }] },
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
+/** Outbox jobs for these listings, a few hundred per transaction. */
+async function enqueueListingSyncs(ids: string[]) {
+  for (let i = 0; i < ids.length; i += 250) {
+    const chunk = ids.slice(i, i + 250);
+    await prisma.$transaction(async (tx) => {
+      for (const id of chunk) await enqueueListingSync(tx, id);
+    });
+  }
 }
 
 export interface Drift {
@@ -64,8 +107,28 @@ export interface Drift {
   stale: string[];
 }
 
-/** Compares database and index by paging ids on both sides; optionally repairs what differs. */
-export async function reconcile(options: { repair?: boolean; pageSize?: number } = {}): Promise<Drift & { repaired: number }> {
+export interface ReconcileResult extends Drift {
+  /** Differences whose outbox job is already waiting (left out of the lists above with skipPending). */
+  pending: string[];
+  /** Public listings in the database, documents in the index. */
+  published: number;
+  indexed: number;
+  repaired: number;
+}
+
+/**
+ * Compares database and index by paging ids (and the updatedAt stamp) on both
+ * sides, never whole documents, so a pass over 100,000 listings stays cheap.
+ *
+ * repair: "sync" (or true) writes the differing documents now (the command an
+ * operator runs); "outbox" queues an outbox job per listing, which the worker
+ * applies in the listing's serial queue, so a repair can never overtake a newer
+ * change (the scheduled pass). skipPending leaves out differences that already
+ * have a live outbox job: a change on its way, not drift.
+ */
+export async function reconcile(
+  options: { repair?: boolean | "sync" | "outbox"; pageSize?: number; skipPending?: boolean } = {},
+): Promise<ReconcileResult> {
   const pageSize = options.pageSize ?? 1_000;
   const index = listingsIndex();
   const indexed = new Map<string, number>();
@@ -76,24 +139,63 @@ export async function reconcile(options: { repair?: boolean; pageSize?: number }
   }
   const drift: Drift = { missing: [], extra: [], stale: [] };
   const inDatabase = new Set<string>();
+  const where = publicListingWhere();
   for (let after: string | null = null; ; ) {
-    const page = await loadDocumentPage(after, pageSize);
+    const page: { id: string; updatedAt: Date }[] = await prisma.listing.findMany({
+      where: { ...where, ...(after ? { id: { gt: after } } : {}) },
+      orderBy: { id: "asc" },
+      take: pageSize,
+      select: { id: true, updatedAt: true },
+    });
     if (page.length === 0) break;
-    for (const doc of page) {
-      inDatabase.add(doc.id);
-      const seen = indexed.get(doc.id);
-      if (seen === undefined) drift.missing.push(doc.id);
-      else if (seen !== doc.updatedAt) drift.stale.push(doc.id);
+    for (const row of page) {
+      inDatabase.add(row.id);
+      const seen = indexed.get(row.id);
+      // The document keeps updatedAt in whole seconds (toDocument).
+      if (seen === undefined) drift.missing.push(row.id);
+      else if (seen !== Math.floor(row.updatedAt.getTime() / 1000)) drift.stale.push(row.id);
     }
     after = page[page.length - 1]!.id;
   }
   for (const id of indexed.keys()) if (!inDatabase.has(id)) drift.extra.push(id);
+
+  let pending: string[] = [];
+  if (options.skipPending) {
+    const waiting = await listingsWithPendingSync([...drift.missing, ...drift.stale, ...drift.extra]);
+    pending = [...waiting];
+    drift.missing = drift.missing.filter((id) => !waiting.has(id));
+    drift.stale = drift.stale.filter((id) => !waiting.has(id));
+    drift.extra = drift.extra.filter((id) => !waiting.has(id));
+  }
+
   let repaired = 0;
-  if (options.repair) {
-    for (const id of [...drift.missing, ...drift.stale, ...drift.extra]) {
+  const differing = [...drift.missing, ...drift.stale, ...drift.extra];
+  if (options.repair === "outbox") {
+    await enqueueListingSyncs(differing);
+    repaired = differing.length;
+  } else if (options.repair) {
+    for (const id of differing) {
       await syncListing(id);
       repaired++;
     }
   }
-  return { ...drift, repaired };
+  return { ...drift, pending, published: inDatabase.size, indexed: indexed.size, repaired };
+}
+
+/**
+ * Of these listings, those with an outbox job that will still run: attempts
+ * left, and not held by a lock older than a minute (a lock that old may be a
+ * dead worker's; the liveness sweep frees it, and a new job does no harm).
+ */
+async function listingsWithPendingSync(ids: string[]): Promise<Set<string>> {
+  const waiting = new Set<string>();
+  for (let i = 0; i < ids.length; i += 1_000) {
+    const keys = ids.slice(i, i + 1_000).map((id) => `listing:${id}`);
+    const rows = await prisma.$queryRaw<{ key: string }[]>`
+      SELECT key FROM graphile_worker.jobs
+      WHERE key = ANY(${keys}::text[]) AND attempts < max_attempts
+        AND (locked_at IS NULL OR locked_at > now() - interval '1 minute')`;
+    for (const row of rows) waiting.add(row.key.slice("listing:".length));
+  }
+  return waiting;
 }
