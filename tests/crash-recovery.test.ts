@@ -221,9 +221,11 @@ describe("a live worker's locks", () => {
         await until("the dead worker's lock to be released", async () => (await queueLocksHeldBy(["worker-dead-test"])).length === 0, 20_000);
         // Several sweeps later the live worker still holds its queue and job.
         await new Promise((r) => setTimeout(r, 12_000));
-        expect(await queueLocksHeldBy(liveIds)).toEqual([liveLock]);
-        const liveJob = await prisma.$queryRaw<{ locked_by: string | null }[]>`SELECT locked_by FROM graphile_worker.jobs WHERE key = ${`listing:${listing.id}`}`;
-        expect(liveJob[0]!.locked_by).toBe(liveLock!.locked_by);
+        // It may have taken another queue meanwhile (a matching job); the one it held stays held.
+        expect(await queueLocksHeldBy(liveIds)).toContainEqual(liveLock);
+        // By lock holder, not by key: a job re-added under the same key while one is locked becomes a second row.
+        const liveJobs = await prisma.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count FROM graphile_worker.jobs WHERE locked_by = ${liveLock!.locked_by}`;
+        expect(Number(liveJobs[0]!.count)).toBeGreaterThan(0);
       } finally {
         await runner.stop();
       }
