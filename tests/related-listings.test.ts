@@ -1,8 +1,15 @@
+import { createServer, type Socket } from "node:net";
+import { Meilisearch } from "meilisearch";
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/lib/db.server.ts";
+import { meiliTimeouts } from "~/lib/meili.server.ts";
+import { taskList } from "~/modules/jobs/tasks.server.ts";
 import { ensureListingsIndex } from "~/modules/search/index.server.ts";
+import { findCandidates, OFFER_TYPES } from "~/modules/search/related.server.ts";
 import { syncListing } from "~/modules/search/sync.server.ts";
 import { loader } from "~/routes/listings.$id.tsx";
+import { freePort } from "../scripts/lib/ports.ts";
+import { runJobs } from "./factories/alerts.ts";
 import { createListing, createOrganisation } from "./factories/index.ts";
 import { call, getRequest, settle } from "./setup/requests.ts";
 
@@ -104,5 +111,71 @@ describe("the listing page's related listings", () => {
   it("drops a listing that stopped being public, even before the index follows", async () => {
     await prisma.listing.update({ where: { id: ids.similarOffer! }, data: { status: "ARCHIVED" } });
     expect(await relatedShown(ids.dryer!)).not.toContain(ids.similarOffer);
+  });
+});
+
+const store = () => (globalThis as unknown as { __techexSingletons: Map<string, unknown> }).__techexSingletons;
+
+/** Runs `work` with the process's Meilisearch client (whose timeout is `timeout`) pointing at `host`. */
+async function withMeilisearchAt<T>(host: string, timeout: number, work: () => Promise<T>): Promise<T> {
+  const real = store().get("meilisearch");
+  store().set("meilisearch", new Meilisearch({ host, timeout }));
+  try {
+    return await work();
+  } finally {
+    store().set("meilisearch", real);
+  }
+}
+
+/** A Meilisearch that accepts connections and never answers (a stalled server, a full queue). */
+async function withHungMeilisearch<T>(work: () => Promise<T>): Promise<T> {
+  const sockets: Socket[] = [];
+  const hung = createServer((socket) => void sockets.push(socket));
+  await new Promise<void>((r) => hung.listen(0, "127.0.0.1", r));
+  try {
+    // The background client waits 15 s; a page must not.
+    return await withMeilisearchAt(`http://127.0.0.1:${(hung.address() as { port: number }).port}`, 15_000, work);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((r) => hung.close(r));
+  }
+}
+
+const timed = async <T>(work: () => Promise<T>) => {
+  const started = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - started };
+};
+
+describe("when Meilisearch hangs or is gone", () => {
+  it("the listing page waits only the search timeout, then shows related listings from the database", async () => {
+    expect(meiliTimeouts().search).toBe(1_500);
+    const { value: shown, ms } = await withHungMeilisearch(() => timed(() => relatedShown(ids.dryer!)));
+    // 1.5 s for Meilisearch, then PostgreSQL by sector; the background timeout would have held the page 15 s.
+    expect(ms).toBeLessThan(8_000);
+    expect(shown).toContain(ids.need);
+    expect(shown).not.toContain(ids.dryer);
+    expect(shown).not.toContain(ids.cnc);
+  });
+
+  it("candidate search keeps the background timeout unless asked for the search one, and its error says why", async () => {
+    const source = { terms: ["sấy lạnh"], title: "Cần công nghệ sấy lạnh xoài", sectorCodes: ["2.11"] };
+    await withHungMeilisearch(async () => {
+      const { value: error, ms } = await timed(() => findCandidates(source, { types: OFFER_TYPES, purpose: "search" }).then(() => null, (e: Error) => e));
+      expect(error?.message).toMatch(/^Request to http:\/\/127\.0\.0\.1:\d+\/multi-search has failed: request timed out after 1500ms$/);
+      expect(ms).toBeLessThan(6_000);
+      // Matching (a job) may wait longer: it is still waiting when a page would have given up.
+      const background = findCandidates(source, { types: OFFER_TYPES }).then(() => "answered", (e: Error) => e.message);
+      expect(await Promise.race([background, new Promise((r) => setTimeout(() => r("still waiting"), 4_000))])).toBe("still waiting");
+    });
+  });
+
+  it("a matching job that fails keeps Meilisearch's reason as its last error", async () => {
+    // Indexing queued each listing's matching; Meilisearch is gone when the jobs run.
+    await withMeilisearchAt(`http://127.0.0.1:${await freePort()}`, 2_000, () => runJobs(taskList));
+    const failed = await prisma.$queryRaw<{ task_identifier: string; last_error: string }[]>`
+      SELECT task_identifier, last_error FROM graphile_worker.jobs WHERE last_error IS NOT NULL`;
+    expect(failed.length).toBeGreaterThan(0);
+    for (const job of failed) expect(job.last_error, job.task_identifier).toMatch(/multi-search has failed: fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+/);
   });
 });

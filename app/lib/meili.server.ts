@@ -56,3 +56,12 @@ export function meiliErrorMessage(error: unknown): string {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) parts.push(e.message);
   return parts.join(": ") || String(error);
 }
+
+/**
+ * A failed call rethrown with its causes in the message. graphile-worker keeps only a
+ * thrown error's message as the job's last_error (what /admin/search shows), and the
+ * client's own message ("Request to …/multi-search has failed") leaves out why.
+ */
+export function meiliFailure(error: unknown): Error {
+  return new Error(meiliErrorMessage(error), { cause: error });
+}

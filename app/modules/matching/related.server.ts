@@ -1,6 +1,7 @@
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
 import { logger } from "~/lib/logger.server.ts";
+import { meiliErrorMessage } from "~/lib/meili.server.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
 import type { ListingDocument } from "~/modules/search/document.server.ts";
 import { findCandidates, NEED_TYPES, OFFER_TYPES } from "~/modules/search/related.server.ts";
@@ -103,7 +104,8 @@ export async function relatedListings(listingId: string, limit = 6): Promise<Rel
     try {
       const candidates = await findCandidates(
         candidateSource(source, stats),
-        { types: typesFor(source.type), limit: 30, attributes: ["title", "type", "language", "organisationName", "keywords", "summary", "sectorCodes"] },
+        // A person waits for this page: the search timeout, then the database.
+        { types: typesFor(source.type), limit: 30, attributes: ["title", "type", "language", "organisationName", "keywords", "summary", "sectorCodes"], purpose: "search" },
       );
       const others = candidates.map(({ id, doc }) => {
         const d = doc as Partial<ListingDocument>;
@@ -120,7 +122,7 @@ export async function relatedListings(listingId: string, limit = 6): Promise<Rel
       });
       return rank(source, others, stats, limit);
     } catch (error) {
-      logger.warn("related listings: search unavailable, using the database", { listingId, error: String(error) });
+      logger.warn("related listings: search unavailable, using the database", { listingId, error: meiliErrorMessage(error) });
       return await fromDatabase(source, stats, limit);
     }
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { MultiSearchQuery, SearchResponse } from "meilisearch";
-import { indexName, meili } from "~/lib/meili.server.ts";
+import { indexName, meili, meiliFailure, type MeiliPurpose } from "~/lib/meili.server.ts";
 import type { ListingDocument } from "./document.server.ts";
 import { LISTINGS } from "./index.server.ts";
 
@@ -35,6 +35,8 @@ export interface CandidateOptions {
   excludeOrganisationId?: string | null;
   /** Fields of each hit to return (always with id). */
   attributes?: readonly (keyof ListingDocument)[];
+  /** "search" while a person waits for a page (the short timeout; the page falls back); background jobs by default. */
+  purpose?: MeiliPurpose;
 }
 
 export interface Candidate {
@@ -78,8 +80,8 @@ export function candidateQueries(source: CandidateSource): { q: string; sectors?
 
 /**
  * Published listings of the given types that may be about the same thing as `source`,
- * in one multi-search; throws when Meilisearch fails (callers decide: a job retries,
- * a page falls back).
+ * in one multi-search; throws when Meilisearch fails, with its causes in the message
+ * (callers decide: a job retries and shows it on /admin/search, a page falls back).
  */
 export async function findCandidates(source: CandidateSource, options: CandidateOptions): Promise<Candidate[]> {
   const limit = options.limit ?? 50;
@@ -97,7 +99,11 @@ export async function findCandidates(source: CandidateSource, options: Candidate
     attributesToRetrieve,
   }));
   if (queries.length === 0) return [];
-  const { results } = await meili().multiSearch({ queries });
+  const { results } = await meili(options.purpose ?? "background")
+    .multiSearch({ queries })
+    .catch((error: unknown) => {
+      throw meiliFailure(error);
+    });
   const found = new Map<string, Candidate>();
   for (const result of results) {
     for (const hit of (result as unknown as SearchResponse<ListingDocument>).hits) {
