@@ -3,6 +3,7 @@ import type { SearchReconcileTrigger } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
 import { forbidden } from "~/lib/http.server.ts";
 import { logger } from "~/lib/logger.server.ts";
+import { meiliErrorMessage } from "~/lib/meili.server.ts";
 import { holds, type Actor } from "~/modules/auth/permissions.ts";
 import { ensureListingsIndex } from "./index.server.ts";
 import { reconcile } from "./sync.server.ts";
@@ -56,7 +57,8 @@ export async function runReconcilePass(trigger: SearchReconcileTrigger) {
     };
     if (drift.repaired > 0) logger.warn("search reconcile found drift and queued repairs", { trigger, missing: data.missing, stale: data.stale, extra: data.extra });
   } catch (error) {
-    data = { error: error instanceof Error ? error.message : String(error) };
+    // With its causes: "Request to … has failed" alone does not say why.
+    data = { error: meiliErrorMessage(error) };
     logger.warn("search reconcile failed", { trigger, error: data.error });
   }
   await prisma.searchReconcileReport.deleteMany({ where: { startedAt: { lt: new Date(Date.now() - KEEP_REPORTS_DAYS * 24 * 60 * 60 * 1000) } } });
