@@ -7,6 +7,7 @@ import { EnvError, parseEnv } from "../app/lib/env.server.ts";
 import { disconnectDb } from "../app/lib/db.server.ts";
 import { ensureListingsIndex } from "../app/modules/search/index.server.ts";
 import { reconcile, reindexAll } from "../app/modules/search/sync.server.ts";
+import { logUnhandledRejections } from "./lib/last-resort.ts";
 
 const command = process.argv[2];
 try {
@@ -24,6 +25,8 @@ try {
     if (repair) console.log(`repaired ${drift.repaired}`);
     process.exitCode = !repair && drift.missing.length + drift.extra.length + drift.stale.length > 0 ? 2 : 0;
   } else if (command === "worker") {
+    // A long-running process, like the server: a stray rejection is logged, not fatal to every queue.
+    logUnhandledRejections();
     const { startWorker } = await import("./lib/worker.ts");
     const runner = await startWorker(env.DATABASE_URL);
     console.log("worker running; Ctrl-C to stop");
