@@ -77,6 +77,24 @@ describe("searching listings", () => {
     expect(hit.url).toBe(`/listings/${ids.wastewater}`);
   });
 
+  it("ranks an English listing first for a Vietnamese query that names it, above one sharing only syllables", async () => {
+    const org = await createOrganisation({ name: "Mekong Agri Machines" });
+    const english = await createListing(org.id, { title: "Cashew shelling machine, 1 t/h", summary: "Automatic cutting and separation of shells and kernels.", keywords: ["cashew shelling machine"], language: "en", provinceCode: "79", sectorCodes: ["4.1"] });
+    // Every word of the query, scattered: what Meilisearch preferred to a synonym of a long phrase.
+    const syllables = await createListing(org.id, { title: "Máy sấy hạt giống", summary: "Điều khiển nhiệt độ tự động, tách ẩm nhanh, vỏ máy inox.", keywords: [], provinceCode: "79", sectorCodes: ["4.1"] });
+    await syncListing(english.id);
+    await syncListing(syllables.id);
+    try {
+      const hits = (await search({ q: "máy tách vỏ hạt điều" })).hits.map((h) => h.id);
+      expect(hits[0]).toBe(english.id);
+      expect(hits).toContain(syllables.id);
+    } finally {
+      await prisma.listing.updateMany({ where: { id: { in: [english.id, syllables.id] } }, data: { status: "ARCHIVED" } });
+      await syncListing(english.id);
+      await syncListing(syllables.id);
+    }
+  });
+
   it("falls back to PostgreSQL when Meilisearch is unreachable, and /healthz says so", async () => {
     const real = store().get("meilisearch");
     store().set("meilisearch", new Meilisearch({ host: `http://127.0.0.1:${await freePort()}`, timeout: 500 }));

@@ -1,6 +1,7 @@
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
+import synonymGroups from "./synonyms.json";
 
 /**
  * What one listing looks like in the search index: what the search page shows
@@ -23,6 +24,13 @@ export interface ListingDocument {
   description: string;
   /** Title, keywords and summary with diacritics folded (đ → d), for queries typed without them. */
   folded: string;
+  /**
+   * Every phrase of each synonym group (synonyms.json) that the title, keywords or summary use,
+   * in both languages: "máy bóc vỏ hạt điều" is in the document of "Cashew shelling machine".
+   */
+  concepts: string[];
+  /** The same for groups only the description uses, searched last. */
+  descriptionConcepts: string[];
   language: string;
   provinceCode: string | null;
   provinceNames: string[];
@@ -64,6 +72,58 @@ function plain(markdown: string): string {
     .replace(/\s+/g, " ")
     .trim()
     .slice(0, 8_000);
+}
+
+/** Lower case, NFC, split at anything that is not a letter or a digit (as Meilisearch splits words). */
+function wordsOf(text: string): string[] {
+  return text.normalize("NFC").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+/** First word → the synonym phrases (as words) starting with it, and their group. */
+let phrasesByFirstWord: Map<string, { words: string[]; group: number }[]> | null = null;
+
+function synonymPhraseIndex() {
+  if (phrasesByFirstWord) return phrasesByFirstWord;
+  const index = new Map<string, { words: string[]; group: number }[]>();
+  (synonymGroups as string[][]).forEach((group, i) => {
+    for (const phrase of group) {
+      const words = wordsOf(phrase);
+      if (words.length === 0) continue;
+      const list = index.get(words[0]!) ?? [];
+      list.push({ words, group: i });
+      index.set(words[0]!, list);
+    }
+  });
+  phrasesByFirstWord = index;
+  return index;
+}
+
+/**
+ * The synonym groups whose phrases the texts use (decision 010). Their phrases, indexed in
+ * the document, match the words of a query in the other language directly: Meilisearch
+ * looks up synonyms for query phrases of three words at most, and counts a synonym of a
+ * two- or three-word phrase as a typo, so an English listing found only through synonyms
+ * ranked below any Vietnamese listing that happened to contain the same syllables.
+ * Accents are compared exactly: the texts are the publisher's own, written with them.
+ */
+export function synonymGroupsIn(texts: readonly string[]): Set<number> {
+  const index = synonymPhraseIndex();
+  const groups = new Set<number>();
+  for (const text of texts) {
+    const words = wordsOf(text);
+    for (let i = 0; i < words.length; i++) {
+      for (const { words: phrase, group } of index.get(words[i]!) ?? []) {
+        if (!groups.has(group) && phrase.every((w, j) => words[i + j] === w)) groups.add(group);
+      }
+    }
+  }
+  return groups;
+}
+
+/** Every phrase of the groups, in both languages, lower case. */
+export function synonymPhrases(groups: Iterable<number>): string[] {
+  const all = synonymGroups as string[][];
+  return [...new Set([...groups].sort((a, b) => a - b).flatMap((g) => all[g]!.map((p) => p.normalize("NFC").toLowerCase())))];
 }
 
 export const documentSelect = {
@@ -113,6 +173,9 @@ export function toDocument(row: Row, now = new Date()): ListingDocument {
     }
   }
   const featured = row.featuredUntil !== null && row.featuredUntil > now;
+  const description = plain(row.description);
+  const ownGroups = synonymGroupsIn([row.title, ...row.keywords, row.summary]);
+  const descriptionGroups = [...synonymGroupsIn([description])].filter((g) => !ownGroups.has(g));
   return {
     id: row.id,
     externalRef: row.externalRef,
@@ -124,8 +187,10 @@ export function toDocument(row: Row, now = new Date()): ListingDocument {
     sectorCodes: [...codes],
     organisationName: row.organisation.name,
     organisationId: row.organisation.id,
-    description: plain(row.description),
+    description,
     folded: fold([row.title, row.keywords.join(" "), row.summary].join(" ")),
+    concepts: synonymPhrases(ownGroups),
+    descriptionConcepts: synonymPhrases(descriptionGroups),
     language: row.language,
     provinceCode: row.provinceCode,
     provinceNames: row.province ? [row.province.shortNameVi, row.province.nameEn] : [],
@@ -143,10 +208,11 @@ export function toDocument(row: Row, now = new Date()): ListingDocument {
   };
 }
 
-/** The document for a listing if it is public now, else null (it must leave the index). */
-export async function loadDocument(id: string): Promise<ListingDocument | null> {
-  const row = await prisma.listing.findFirst({ where: { id, ...publicListingWhere() }, select: documentSelect });
-  return row ? toDocument(row) : null;
+/** The documents of those of these listings that are public (in no particular order). */
+export async function loadDocuments(ids: readonly string[]): Promise<ListingDocument[]> {
+  if (ids.length === 0) return [];
+  const rows = await prisma.listing.findMany({ where: { id: { in: [...ids] }, ...publicListingWhere() }, select: documentSelect });
+  return rows.map((row) => toDocument(row));
 }
 
 /** Public listings' documents in id order, a page at a time (reindex, reconcile). */

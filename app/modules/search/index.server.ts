@@ -19,7 +19,7 @@ export function loadSynonyms(): Record<string, string[]> {
 export function listingIndexSettings(): Settings {
   return {
     // Searched in this order of importance.
-    searchableAttributes: ["title", "keywords", "summary", "folded", "sectorLabels", "organisationName", "provinceNames", "description"],
+    searchableAttributes: ["title", "keywords", "summary", "folded", "concepts", "sectorLabels", "organisationName", "provinceNames", "description", "descriptionConcepts"],
     filterableAttributes: [
       "type",
       "sectorCodes",

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { synonymGroupsIn, synonymPhrases } from "~/modules/search/document.server.ts";
+
+const phrasesIn = (...texts: string[]) => synonymPhrases(synonymGroupsIn(texts));
+
+describe("a listing's synonym phrases in the search document", () => {
+  it("carries the other language's phrases, long ones included", () => {
+    const phrases = phrasesIn("Cashew shelling machine, 1 t/h", "Automatic kernel grading");
+    // Five words: Meilisearch never looks up a synonym for a query phrase that long.
+    expect(phrases).toContain("máy tách vỏ hạt điều");
+    expect(phrasesIn("Máy ép viên nén gỗ mùn cưa")).toEqual(expect.arrayContaining(["wood pellets", "pellet mill"]));
+  });
+
+  it("compares accents exactly and whole words only", () => {
+    // bùn (sludge) is not bún (noodles); "công nghệ" (technology) has no turmeric in it.
+    expect(phrasesIn("Xử lý bùn đáy ao tôm")).not.toContain("rice noodles");
+    expect(phrasesIn("Chuyển giao công nghệ sấy")).not.toContain("turmeric");
+    expect(phrasesIn("Bún phở tươi")).toContain("rice noodles");
+    expect(phrasesIn("Shrimps")).toContain("tôm");
+    expect(phrasesIn("shrimpsque")).toEqual([]);
+  });
+
+  it("lists each phrase once", () => {
+    const phrases = phrasesIn("shrimp farming", "nuôi tôm thẻ", "Shrimp farm");
+    expect(new Set(phrases).size).toBe(phrases.length);
+  });
+});
