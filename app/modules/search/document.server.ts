@@ -74,9 +74,22 @@ function plain(markdown: string): string {
     .slice(0, 8_000);
 }
 
-/** Lower case, NFC, split at anything that is not a letter or a digit (as Meilisearch splits words). */
+const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/gu;
+
+/**
+ * One spelling per Vietnamese syllable whatever the tone mark's placement ("thuỷ" and "thủy",
+ * "hoá" and "hóa" are the same word): the tone moved to the end. Other marks stay, so
+ * bún (noodles) and bùn (sludge) remain two words.
+ */
+function syllableKey(word: string): string {
+  const decomposed = word.normalize("NFD");
+  const tones = decomposed.match(TONE_MARKS)?.join("") ?? "";
+  return tones ? decomposed.replace(TONE_MARKS, "").normalize("NFC") + tones : word;
+}
+
+/** Lower case, split at anything that is not a letter or a digit (as Meilisearch splits words). */
 function wordsOf(text: string): string[] {
-  return text.normalize("NFC").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return text.normalize("NFC").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).map(syllableKey);
 }
 
 /** First word → the synonym phrases (as words) starting with it, and their group. */
