@@ -1,5 +1,5 @@
 /**
- * `npm run bench:matching [-- --count 100000 --import 5000 --samples 30 --concurrency 2 --reuse]`
+ * `npm run bench:matching [-- --count 100000 --import 5000 --samples 30 --concurrency 32 --reuse]`
  *
  * On its own scratch database (techex_bench_matching on the local PostgreSQL, or
  * BENCH_DATABASE_URL) and its own embedded Meilisearch (data in BENCH_MEILI_DIR, default
@@ -29,7 +29,8 @@ const args = z
     count: z.coerce.number().int().min(100).max(1_000_000).default(100_000),
     import: z.coerce.number().int().min(10).max(5_000).default(5_000),
     samples: z.coerce.number().int().min(3).max(500).default(30),
-    concurrency: z.coerce.number().int().min(1).max(16).default(2),
+    /** Worker concurrency; the app's WORKER_CONCURRENCY when left out. */
+    concurrency: z.coerce.number().int().min(1).max(100).optional(),
     reuse: z.boolean().default(false),
     /** Only generate and index (for a later `--reuse` run). */
     prepare: z.boolean().default(false),

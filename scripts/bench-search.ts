@@ -166,7 +166,7 @@ async function main() {
   }
 
   console.log(`measuring time to visible (${args.visible} changes)…`);
-  const runner = await startWorker(benchUrl, { concurrency: 2 });
+  const runner = await startWorker(benchUrl);
   // Let the worker connect and LISTEN before the clock starts, as it has in a running app.
   await new Promise((r) => setTimeout(r, 2_000));
   const sample = await prisma.listing.findMany({ where: { status: "PUBLISHED" }, take: args.visible, select: { id: true, title: true } });

@@ -10,7 +10,7 @@ import { meili } from "~/lib/meili.server.ts";
 import { loadActor } from "~/modules/auth/actor.server.ts";
 import { recordHeartbeat, releaseDeadWorkerLocks, STALE_AFTER_SECONDS } from "~/modules/jobs/liveness.server.ts";
 import { importCatalogue } from "~/modules/listings/import.server.ts";
-import { enqueueListingSync, INDEX_LISTING_TASK } from "~/modules/search/outbox.server.ts";
+import { enqueueListingSync, INDEX_LISTING_TASK, INDEX_QUEUES } from "~/modules/search/outbox.server.ts";
 import { ensureListingsIndex, listingsIndex } from "~/modules/search/index.server.ts";
 import { reconcile } from "~/modules/search/sync.server.ts";
 import { startEmbeddedMeilisearch, type EmbeddedMeilisearch } from "../scripts/lib/embedded-meilisearch.ts";
@@ -142,7 +142,7 @@ describe("after a worker is killed with -9 mid-import", () => {
     const lockedQueues = new Set(held.map((l) => l.queue_name));
     const inLockedQueue = await prisma.$queryRaw<{ id: string }[]>`
       SELECT id FROM "Listing" WHERE id = ANY(${imported.map((l) => l.id)}::text[])
-        AND ('search-index-' || (hashtext(id) & 15)) = ANY(${[...lockedQueues]}::text[]) LIMIT 1`;
+        AND ('search-index-' || (hashtext(id) & ${INDEX_QUEUES - 1})) = ANY(${[...lockedQueues]}::text[]) LIMIT 1`;
     expect(inLockedQueue).toHaveLength(1);
     const changed = inLockedQueue[0]!.id;
     await prisma.$transaction(async (tx) => {

@@ -159,7 +159,8 @@ describe("related listings", () => {
   });
 
   it("falls back to PostgreSQL by sector when Meilisearch fails", async () => {
-    const failing = vi.spyOn(meili(), "multiSearch").mockRejectedValue(new Error("connect ECONNREFUSED"));
+    // The listing page searches with the short-timeout client (purpose "search").
+    const failing = vi.spyOn(meili("search"), "multiSearch").mockRejectedValue(new Error("connect ECONNREFUSED"));
     try {
       const related = await relatedListings(ids.need!);
       expect(failing).toHaveBeenCalled();

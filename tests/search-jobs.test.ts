@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/lib/db.server.ts";
 import { loadActor } from "~/modules/auth/actor.server.ts";
-import { enqueueListingSync, INDEX_MAX_ATTEMPTS } from "~/modules/search/outbox.server.ts";
+import { enqueueListingSync, INDEX_MAX_ATTEMPTS, INDEX_QUEUES } from "~/modules/search/outbox.server.ts";
 import { listFailingSearchJobs, retrySearchJobs } from "~/modules/search/jobs.server.ts";
 import { createListing, createOrganisation, createUser } from "./factories/index.ts";
 
@@ -16,7 +16,8 @@ describe("the search outbox's dead jobs", () => {
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.max_attempts).toBe(INDEX_MAX_ATTEMPTS);
     // One listing's jobs always share a serial queue, so they cannot overlap.
-    expect(jobs[0]!.queue_name).toMatch(/^search-index-([0-9]|1[0-5])$/);
+    expect(jobs[0]!.queue_name).toMatch(/^search-index-\d+$/);
+    expect(Number(jobs[0]!.queue_name.slice("search-index-".length))).toBeLessThan(INDEX_QUEUES);
     await prisma.$transaction((tx) => enqueueListingSync(tx, listing.id));
     expect((await prisma.$queryRaw<{ queue_name: string }[]>`SELECT queue_name FROM graphile_worker.jobs WHERE key = ${`listing:${listing.id}`}`)[0]!.queue_name).toBe(jobs[0]!.queue_name);
 

@@ -30,6 +30,12 @@ export const envSchema = z
     MEILI_TIMEOUT_MS: z.coerce.number({ invalid_type_error: "must be a number of milliseconds" }).int().min(100).max(600_000).default(15_000),
     /** Longest wait for one Meilisearch request while a person waits (the search page, /api/search); then PostgreSQL answers. */
     MEILI_SEARCH_TIMEOUT_MS: z.coerce.number({ invalid_type_error: "must be a number of milliseconds" }).int().min(100).max(60_000).default(1_500),
+    /**
+     * Jobs one worker process runs at once. The search outbox and matching jobs of listings
+     * that run together share one Meilisearch request (search/sync.server.ts, matching/tasks.server.ts),
+     * so this also bounds those batches; most of a running job's time is spent waiting for them.
+     */
+    WORKER_CONCURRENCY: z.coerce.number({ invalid_type_error: "must be a whole number of jobs" }).int().min(1).max(100).default(48),
     /** Prefix of every Meilisearch index name, so several apps or test files can share one server. */
     MEILI_INDEX_PREFIX: z
       .string()

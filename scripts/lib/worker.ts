@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { Logger, run, type Runner, type WorkerEvents } from "graphile-worker";
+import { env } from "../../app/lib/env.server.ts";
 import { logger } from "../../app/lib/logger.server.ts";
 import { watchWorkerLiveness } from "../../app/modules/jobs/liveness.server.ts";
 import { crontab, taskList } from "../../app/modules/jobs/tasks.server.ts";
@@ -31,13 +32,16 @@ const workerLogger = new Logger((scope) => (level, message, meta) => {
  * search reconcile runs shortly after start to repair whatever drifted meanwhile.
  */
 export async function startWorker(databaseUrl: string, options: { concurrency?: number } = {}): Promise<Runner> {
+  const concurrency = options.concurrency ?? env().WORKER_CONCURRENCY;
   const events: WorkerEvents = new EventEmitter();
   const liveness = watchWorkerLiveness({ connectionString: databaseUrl, events });
   let runner: Runner;
   try {
     runner = await run({
       connectionString: databaseUrl,
-      concurrency: options.concurrency ?? 2,
+      concurrency,
+      // One connection for each job that may be completing at once, and a few for fetching.
+      maxPoolSize: Math.min(concurrency, 16) + 2,
       noHandleSignals: true,
       pollInterval: 2_000,
       taskList,

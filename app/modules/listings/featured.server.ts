@@ -1,5 +1,5 @@
 import type { Tx } from "~/lib/db.server.ts";
-import { enqueueListingSync, INDEX_LISTING_TASK, INDEX_MAX_ATTEMPTS, INDEX_QUEUES } from "~/modules/search/outbox.server.ts";
+import { enqueueListingSync, enqueueListingSyncs, INDEX_LISTING_TASK, INDEX_MAX_ATTEMPTS, INDEX_QUEUES } from "~/modules/search/outbox.server.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const later = (a: Date, b: Date) => (a > b ? a : b);
@@ -100,6 +100,6 @@ export async function resyncEndedFeaturedListings(tx: Tx, now: Date, withinHours
     where: { featuredUntil: { lte: now, gt: new Date(now.getTime() - withinHours * 60 * 60 * 1000) } },
     select: { id: true },
   });
-  for (const { id } of ended) await enqueueListingSync(tx, id);
+  await enqueueListingSyncs(tx, ended.map((e) => e.id));
   return ended.length;
 }

@@ -4,23 +4,42 @@ export const MATCH_LISTING_TASK = "matching:listing";
 export const MATCH_FULL_PASS_TASK = "matching:full-pass";
 const MATCH_MAX_ATTEMPTS = 10;
 const MATCH_PRIORITY = 10;
+/** Matching jobs are spread over this many serial queues (a power of two: the queue is the id's hash & (n - 1)). */
+export const MATCH_QUEUES = 64;
 
 /**
- * Queues "recompute this listing's matches" (graphile-worker). Called by the search
- * index job once the listing's document is upserted or deleted, so the matcher reads
- * an index that already reflects the change. The key coalesces bursts of changes, and
- * one named queue runs these jobs one at a time, so matching never competes with itself
- * (or with people searching) for Meilisearch when many listings change at once.
- * A lower priority than the index jobs (graphile-worker runs smaller numbers first)
- * keeps waiting index jobs ahead of matching, so search stays current during bursts.
+ * Queues "recompute these listings' matches" (graphile-worker), one job per listing, in one
+ * statement. Called by the search index job once the listings' documents are upserted or
+ * deleted, so the matcher reads an index that already reflects the change.
+ *
+ * The key coalesces bursts of changes to one listing. A listing's jobs never overlap (a job
+ * that read the listing before a change must not write after the job that read it after):
+ * every listing hashes to one of MATCH_QUEUES named queues, which run their jobs one at a
+ * time. Jobs of different listings run side by side and the matcher recomputes those that
+ * run together as one batch (one multi-search, one read), see matching/tasks.server.ts.
+ * A lower priority than the index jobs (graphile-worker runs smaller numbers first) keeps
+ * waiting index jobs ahead of matching, so search stays current during bursts.
  */
-export async function enqueueListingMatching(db: Pick<Tx, "$executeRaw">, listingId: string) {
-  await db.$executeRaw`SELECT graphile_worker.add_job(
-    ${MATCH_LISTING_TASK},
-    json_build_object('listingId', ${listingId}::text),
-    queue_name := 'matching',
-    job_key := ${`match:${listingId}`},
-    max_attempts := ${MATCH_MAX_ATTEMPTS},
-    priority := ${MATCH_PRIORITY}
-  )`;
+export async function enqueueListingMatchings(db: Pick<Tx, "$executeRaw">, listingIds: readonly string[]) {
+  const ids = [...new Set(listingIds)];
+  if (ids.length === 0) return;
+  // add_jobs with job keys behaves as add_job's default "replace" mode, for many jobs at once.
+  await db.$executeRaw`SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
+    SELECT ROW(
+      ${MATCH_LISTING_TASK}::text,
+      json_build_object('listingId', id),
+      'matching-' || (hashtext(id) & ${MATCH_QUEUES - 1}),
+      NULL::timestamptz,
+      ${MATCH_MAX_ATTEMPTS}::int,
+      'match:' || id,
+      ${MATCH_PRIORITY}::int,
+      NULL::text[]
+    )::graphile_worker.job_spec
+    FROM unnest(${ids}::text[]) AS id
+  ))`;
+}
+
+/** One listing's matching job (see enqueueListingMatchings). */
+export function enqueueListingMatching(db: Pick<Tx, "$executeRaw">, listingId: string) {
+  return enqueueListingMatchings(db, [listingId]);
 }

@@ -1,9 +1,11 @@
+import { LRUCache } from "lru-cache";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma, type Tx } from "~/lib/db.server.ts";
+import { singleton } from "~/lib/singleton.server.ts";
 import { logger } from "~/lib/logger.server.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
 import { USD_VND_RATE } from "~/modules/search/document.server.ts";
-import { findCandidates, NEED_TYPES, OFFER_TYPES } from "~/modules/search/related.server.ts";
+import { findCandidates, findCandidatesOfMany, NEED_TYPES, OFFER_TYPES } from "~/modules/search/related.server.ts";
 import { notifySuggested } from "./digest.server.ts";
 import { getTermStats } from "./idf.server.ts";
 import { MAX_PER_NEED, rankPairs, scorePair, type NeedFacts, type OfferFacts, type PairScore } from "./scoring.ts";
@@ -51,6 +53,7 @@ export const factsSelect = {
   preferredProvinceCodes: true,
   provinceCode: true,
   sectors: { select: { sectorCode: true } },
+  updatedAt: true,
 } satisfies Prisma.ListingSelect;
 export type FactsRow = Prisma.ListingGetPayload<{ select: typeof factsSelect }>;
 
@@ -95,12 +98,8 @@ export function scoreRows(need: FactsRow, offer: FactsRow, stats: TermStats, vec
   return scorePair(needFacts(need), offerFacts(offer), text);
 }
 
-/** What to search for a listing's candidates: its most telling terms, and its title within its sub-fields. */
-export const candidateSource = (row: TextRow & { sectors: { sectorCode: string }[] }, stats: TermStats) => ({
-  terms: queryTerms(listingTerms(row), stats, CANDIDATE_TERMS),
-  title: row.title,
-  sectorCodes: row.sectors.map((s) => s.sectorCode),
-});
+/** What to search for a listing's candidates: its most telling terms, as phrases. */
+export const candidateSource = (row: TextRow, stats: TermStats) => ({ terms: queryTerms(listingTerms(row), stats, CANDIDATE_TERMS) });
 
 export interface ScoredOffer extends PairScore {
   offerId: string;
@@ -109,16 +108,62 @@ export interface ScoredOffer extends PairScore {
 /** Every candidate offer of a published need (and the offers in `alsoIds`), scored, best first. */
 export async function scoreOffersForNeed(need: FactsRow, alsoIds: readonly string[] = []): Promise<{ scored: ScoredOffer[]; offers: Map<string, FactsRow> }> {
   const stats = await getTermStats();
-  const candidates = await findCandidates(candidateSource(need, stats), { types: OFFER_TYPES, limit: CANDIDATES_PER_QUERY, excludeOrganisationId: need.organisationId });
+  const candidates = await findCandidates(candidateSource(need, stats), candidateOptions(need));
   const ids = [...new Set([...candidates.map((c) => c.id), ...alsoIds])];
-  // The index may lag the database by a moment: only offers public now count.
-  const rows = await prisma.listing.findMany({
-    where: { id: { in: ids }, type: { in: [...OFFER_TYPES] }, organisationId: { not: need.organisationId }, ...publicListingWhere() },
-    select: factsSelect,
-  });
-  const needVector = textVectorOf(need, stats);
-  const scored = rows.map((offer) => ({ offerId: offer.id, ...scoreRows(need, offer, stats, { need: needVector }) }));
-  return { scored: rankPairs(scored), offers: new Map(rows.map((r) => [r.id, r])) };
+  const rows = await publicFacts(ids);
+  return scoreNeedAgainst(need, rows, stats);
+}
+
+/** Hits per query and the other side's types, for a listing's candidate search. */
+function candidateOptions(row: FactsRow) {
+  const types = row.type === "TECHNOLOGY_REQUEST" ? OFFER_TYPES : NEED_TYPES;
+  return { types, limit: CANDIDATES_PER_QUERY, excludeOrganisationId: row.organisationId };
+}
+
+/** The facts of those of these listings that are public now (the index may lag the database by a moment). */
+async function publicFacts(ids: readonly string[]): Promise<FactsRow[]> {
+  const rows: FactsRow[] = [];
+  for (let i = 0; i < ids.length; i += 5_000) {
+    rows.push(...(await prisma.listing.findMany({ where: { id: { in: ids.slice(i, i + 5_000) }, ...publicListingWhere() }, select: factsSelect })));
+  }
+  return rows;
+}
+
+const isOffer = (row: FactsRow) => (OFFER_TYPES as readonly string[]).includes(row.type);
+
+/** A need scored against the offers among `rows` of other organisations, best first. */
+function scoreNeedAgainst(need: FactsRow, rows: readonly FactsRow[], stats: TermStats, vectors?: VectorCache) {
+  const offers = rows.filter((r) => isOffer(r) && r.organisationId !== need.organisationId);
+  const needVector = vectorFor(need, stats, vectors);
+  const scored = offers.map((offer) => ({ offerId: offer.id, ...scoreRows(need, offer, stats, { need: needVector, offer: vectorFor(offer, stats, vectors) }) }));
+  return { scored: rankPairs(scored), offers: new Map(offers.map((r) => [r.id, r])) };
+}
+
+/** Text vectors of the listings of one batch, computed once each. */
+type VectorCache = Map<string, TextVector>;
+
+/**
+ * Text vectors of recently seen listings, across batches: during an import the same few
+ * thousand candidates come back batch after batch, and making a listing's vector (tokens,
+ * pairs, concepts) is most of the cost of scoring a pair. A vector is keyed by the listing's
+ * id and updatedAt, and belongs to one set of term statistics (a refresh starts a new cache).
+ */
+const recentVectors = singleton("matching-vectors", () => ({ stats: null as TermStats | null, cache: new LRUCache<string, TextVector>({ max: 20_000 }) }));
+
+function vectorFor(row: FactsRow, stats: TermStats, batch?: VectorCache): TextVector {
+  const recent = recentVectors;
+  if (recent.stats !== stats) {
+    recent.cache.clear();
+    recent.stats = stats;
+  }
+  const key = `${row.id}@${row.updatedAt.getTime()}`;
+  let vector = batch?.get(row.id) ?? recent.cache.get(key);
+  if (!vector) {
+    vector = textVectorOf(row, stats);
+    recent.cache.set(key, vector);
+  }
+  batch?.set(row.id, vector);
+  return vector;
 }
 
 /** Removes the SUGGESTED matches of a listing that is no longer public; decided ones stay. */
@@ -203,6 +248,11 @@ export async function recomputeNeed(needId: string): Promise<NeedRecompute> {
     need,
     before.map((m) => m.offerListingId),
   );
+  return applyNeed(need, scored, offers);
+}
+
+/** Writes a need's list from its scored offers (recomputeNeed). */
+function applyNeed(need: FactsRow, scored: readonly ScoredOffer[], offers: ReadonlyMap<string, FactsRow>): Promise<NeedRecompute> {
   const suggested = scored.filter((s) => s.qualifies).slice(0, MAX_PER_NEED);
   const byOffer = new Map(scored.map((s) => [s.offerId, s]));
   const keep = new Set(suggested.map((s) => s.offerId));
@@ -242,20 +292,22 @@ export async function recomputeOffer(offerId: string): Promise<OfferUpdate> {
   if (!offer) return { needs: 0, created: 0, updated: 0, removed: await removeSuggestions(offerId) };
   const stats = await getTermStats();
   const [candidates, current] = await Promise.all([
-    findCandidates(candidateSource(offer, stats), { types: NEED_TYPES, limit: CANDIDATES_PER_QUERY, excludeOrganisationId: offer.organisationId }),
+    findCandidates(candidateSource(offer, stats), candidateOptions(offer)),
     prisma.match.findMany({ where: { offerListingId: offer.id }, select: { requestListingId: true } }),
   ]);
-  const ids = [...new Set([...candidates.map((c) => c.id), ...current.map((m) => m.requestListingId)])];
-  const needs = await prisma.listing.findMany({
-    where: { id: { in: ids }, type: "TECHNOLOGY_REQUEST", organisationId: { not: offer.organisationId }, ...publicListingWhere() },
-    select: factsSelect,
-  });
-  const offerVector = textVectorOf(offer, stats);
-  const pairs = new Map(needs.map((need) => [need.id, { need, pair: scoreRows(need, offer, stats, { offer: offerVector }) }]));
+  const currentIds = current.map((m) => m.requestListingId);
+  const needs = await publicFacts([...new Set([...candidates.map((c) => c.id), ...currentIds])]);
+  return applyOffer(offer, needs, currentIds, stats);
+}
+
+/** Scores an offer against the needs among `rows` and updates their lists (recomputeOffer); `currentIds`: the needs it has a row with. */
+async function applyOffer(offer: FactsRow, rows: readonly FactsRow[], currentIds: readonly string[], stats: TermStats, vectors?: VectorCache): Promise<OfferUpdate> {
+  const needs = rows.filter((r) => r.type === "TECHNOLOGY_REQUEST" && r.organisationId !== offer.organisationId);
+  const offerVector = vectorFor(offer, stats, vectors);
+  const pairs = new Map(needs.map((need) => [need.id, { need, pair: scoreRows(need, offer, stats, { offer: offerVector, need: vectorFor(need, stats, vectors) }) }]));
   // Only needs that want the offer now or already have a row for it are written to (and locked).
   // A row to a need that stopped being public is left to that need's own job and the nightly pass.
-  const needIds = [...new Set([...current.map((m) => m.requestListingId), ...[...pairs.values()].filter((p) => p.pair.qualifies).map((p) => p.need.id)])]
-    .filter((id) => pairs.has(id));
+  const needIds = [...new Set([...currentIds, ...[...pairs.values()].filter((p) => p.pair.qualifies).map((p) => p.need.id)])].filter((id) => pairs.has(id));
   if (needIds.length === 0) return { needs: needs.length, created: 0, updated: 0, removed: 0 };
   return prisma.$transaction(async (tx) => {
     await lockNeeds(tx, needIds);
@@ -301,13 +353,72 @@ export async function recomputeOffer(offerId: string): Promise<OfferUpdate> {
   });
 }
 
+/** What a listing's matching job did; a listing that is no longer public only had its suggestions removed. */
+export type ListingRecompute = { kind: "gone" } | ({ kind: "need" } & NeedRecompute) | ({ kind: "offer" } & OfferUpdate);
+
 /** The matching job for one listing, whatever its type and state (run after its search document changed). */
-export async function recomputeListing(listingId: string) {
-  const listing = await prisma.listing.findUnique({ where: { id: listingId }, select: { type: true } });
-  if (!listing) return { kind: "gone" as const };
-  if (listing.type === "TECHNOLOGY_REQUEST") return { kind: "need" as const, ...(await recomputeNeed(listingId)) };
-  return { kind: "offer" as const, ...(await recomputeOffer(listingId)) };
+export async function recomputeListing(listingId: string): Promise<ListingRecompute> {
+  const [outcome] = await recomputeListings([listingId]);
+  if (outcome instanceof Error) throw outcome;
+  return outcome!;
 }
+
+/**
+ * The matching jobs of several listings at once (the jobs the worker runs together, see
+ * tasks.server.ts): one read of the listings, one multi-search for all their candidates,
+ * one read of the candidates' facts, each text vector computed once; then each listing's
+ * writes in its own transaction, as recomputeNeed and recomputeOffer do, so one listing's
+ * failure fails its own job only. The outcomes come back in the order of `ids`; a failed
+ * candidate search fails them all (thrown).
+ */
+export async function recomputeListings(ids: readonly string[]): Promise<(ListingRecompute | Error)[]> {
+  const unique = [...new Set(ids)];
+  const [existing, listings] = await Promise.all([
+    prisma.listing.findMany({ where: { id: { in: unique } }, select: { id: true, type: true } }),
+    publicFacts(unique),
+  ]);
+  const typeOf = new Map(existing.map((r) => [r.id, r.type]));
+  const stats = await getTermStats();
+  const [candidates, needRows, offerRows] = await Promise.all([
+    findCandidatesOfMany(listings.map((row) => ({ source: candidateSource(row, stats), options: candidateOptions(row) }))),
+    prisma.match.findMany({ where: { requestListingId: { in: listings.filter((l) => !isOffer(l)).map((l) => l.id) } }, select: { requestListingId: true, offerListingId: true } }),
+    prisma.match.findMany({ where: { offerListingId: { in: listings.filter(isOffer).map((l) => l.id) } }, select: { requestListingId: true, offerListingId: true } }),
+  ]);
+  const related = new Map<string, string[]>(listings.map((l, i) => [l.id, candidates[i]!.map((c) => c.id)]));
+  for (const m of needRows) related.get(m.requestListingId)!.push(m.offerListingId);
+  for (const m of offerRows) related.get(m.offerListingId)!.push(m.requestListingId);
+  const current = new Map<string, string[]>(listings.map((l) => [l.id, []]));
+  for (const m of offerRows) current.get(m.offerListingId)!.push(m.requestListingId);
+  const facts = new Map((await publicFacts([...new Set([...related.values()].flat())])).map((r) => [r.id, r]));
+  const vectors: VectorCache = new Map();
+  const outcomes = new Map<string, ListingRecompute | Error>();
+  const byId = new Map(listings.map((l) => [l.id, l]));
+  for (const id of unique) {
+    try {
+      const listing = byId.get(id);
+      const type = typeOf.get(id);
+      if (!type) outcomes.set(id, { kind: "gone" });
+      else if (!listing) {
+        const removed = await removeSuggestions(id);
+        outcomes.set(id, type === "TECHNOLOGY_REQUEST" ? { kind: "need", created: 0, updated: 0, removed } : { kind: "offer", needs: 0, created: 0, updated: 0, removed });
+      }
+      else {
+        const rows = [...new Set(related.get(id))].map((other) => facts.get(other)).filter((r): r is FactsRow => r !== undefined);
+        if (isOffer(listing)) outcomes.set(id, { kind: "offer", ...(await applyOffer(listing, rows, current.get(id)!, stats, vectors)) });
+        else {
+          const { scored, offers } = scoreNeedAgainst(listing, rows, stats, vectors);
+          outcomes.set(id, { kind: "need", ...(await applyNeed(listing, scored, offers)) });
+        }
+      }
+    } catch (error) {
+      outcomes.set(id, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  return ids.map((id) => outcomes.get(id)!);
+}
+
+/** Needs recomputed together in the nightly pass (as a batch of matching jobs is). */
+const FULL_PASS_BATCH = 32;
 
 /**
  * The nightly pass: drops suggestions whose listings stopped being public (expired
@@ -330,12 +441,15 @@ export async function runFullPass(options: { pageSize?: number } = {}) {
       select: { id: true },
     });
     if (page.length === 0) break;
-    for (const { id } of page) {
-      const r = await recomputeNeed(id);
-      totals.needs++;
-      totals.created += r.created;
-      totals.updated += r.updated;
-      totals.removed += r.removed;
+    for (let i = 0; i < page.length; i += FULL_PASS_BATCH) {
+      for (const outcome of await recomputeListings(page.slice(i, i + FULL_PASS_BATCH).map((p) => p.id))) {
+        if (outcome instanceof Error) throw outcome;
+        if (outcome.kind !== "need") continue;
+        totals.needs++;
+        totals.created += outcome.created;
+        totals.updated += outcome.updated;
+        totals.removed += outcome.removed;
+      }
     }
     after = page[page.length - 1]!.id;
   }

@@ -5,7 +5,7 @@ export const INDEX_LISTING_TASK = "search:index-listing";
 export const INDEX_MAX_ATTEMPTS = 8;
 
 /** Jobs are spread over this many serial queues (a power of two: the queue is the id's hash & (n - 1)). */
-export const INDEX_QUEUES = 16;
+export const INDEX_QUEUES = 64;
 
 /**
  * Adds "bring this listing's search document up to date" to graphile-worker's
@@ -16,14 +16,29 @@ export const INDEX_QUEUES = 16;
  * listing's job is running, graphile-worker starts a second job, and the first
  * (which read the row before the change) could write its stale document after
  * the second. A named queue runs its jobs one at a time, so every listing hashes
- * to one of INDEX_QUEUES queues.
+ * to one of INDEX_QUEUES queues. Jobs of different listings that run at the same
+ * time share one Meilisearch write (sync.server.ts).
  */
-export async function enqueueListingSync(tx: Pick<Tx, "$executeRaw">, listingId: string) {
-  await tx.$executeRaw`SELECT graphile_worker.add_job(
-    ${INDEX_LISTING_TASK},
-    json_build_object('listingId', ${listingId}::text),
-    queue_name := 'search-index-' || (hashtext(${listingId}::text) & ${INDEX_QUEUES - 1}),
-    job_key := ${`listing:${listingId}`},
-    max_attempts := ${INDEX_MAX_ATTEMPTS}
-  )`;
+export function enqueueListingSync(tx: Pick<Tx, "$executeRaw">, listingId: string) {
+  return enqueueListingSyncs(tx, [listingId]);
+}
+
+/** enqueueListingSync for many listings in one statement (reindex, reconcile). */
+export async function enqueueListingSyncs(tx: Pick<Tx, "$executeRaw">, listingIds: readonly string[]) {
+  const ids = [...new Set(listingIds)];
+  if (ids.length === 0) return;
+  // add_jobs with job keys behaves as add_job's default "replace" mode, for many jobs at once.
+  await tx.$executeRaw`SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
+    SELECT ROW(
+      ${INDEX_LISTING_TASK}::text,
+      json_build_object('listingId', id),
+      'search-index-' || (hashtext(id) & ${INDEX_QUEUES - 1}),
+      NULL::timestamptz,
+      ${INDEX_MAX_ATTEMPTS}::int,
+      'listing:' || id,
+      NULL::int,
+      NULL::text[]
+    )::graphile_worker.job_spec
+    FROM unnest(${ids}::text[]) AS id
+  ))`;
 }

@@ -1,33 +1,86 @@
+import DataLoader from "dataloader";
+import type { EnqueuedTaskPromise } from "meilisearch";
 import { prisma } from "~/lib/db.server.ts";
 import { logger } from "~/lib/logger.server.ts";
-import { indexName, meili } from "~/lib/meili.server.ts";
+import { indexName, meili, meiliFailure } from "~/lib/meili.server.ts";
+import { singleton } from "~/lib/singleton.server.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
-import { enqueueListingMatching } from "~/modules/matching/enqueue.server.ts";
-import { loadDocument, loadDocumentPage, type ListingDocument } from "./document.server.ts";
+import { enqueueListingMatchings } from "~/modules/matching/enqueue.server.ts";
+import { loadDocumentPage, loadDocuments, type ListingDocument } from "./document.server.ts";
 import { ensureListingsIndex, LISTINGS, listingsIndex } from "./index.server.ts";
-import { enqueueListingSync } from "./outbox.server.ts";
+import { enqueueListingSyncs } from "./outbox.server.ts";
 
 const TASK_TIMEOUT_MS = 30_000;
 
 /**
+ * Outbox jobs that run at the same time share one Meilisearch task: each job asks for its
+ * listing, and what arrives within BATCH_WINDOW_MS is read in one query and written in one
+ * addDocuments (and one deleteDocuments). Meilisearch's cost is mostly per task, not per
+ * document (at 100,000 documents a one-document task and a hundred-document task take
+ * about as long), so an import's thousands of jobs drain in a few dozen tasks instead of
+ * one task each. Every job still waits for its own listing's outcome and fails (and is
+ * retried) on its own, and a listing's jobs stay serial (its named queue), so a batch
+ * never holds two versions of one listing.
+ */
+const BATCH_WINDOW_MS = 15;
+const MAX_BATCH = 250;
+
+type SyncOutcome = "upserted" | "deleted";
+
+const documentWrites = singleton(
+  "search-document-writes",
+  () =>
+    new DataLoader<string, SyncOutcome>(writeDocuments, {
+      cache: false,
+      maxBatchSize: MAX_BATCH,
+      batchScheduleFn: (dispatch) => setTimeout(dispatch, BATCH_WINDOW_MS),
+    }),
+);
+
+/** Waits for a Meilisearch task; throws when it did not succeed. */
+async function succeeded(pending: EnqueuedTaskPromise, what: string) {
+  const task = await pending.waitTask({ timeout: TASK_TIMEOUT_MS });
+  if (task.status !== "succeeded") throw new Error(`Meilisearch task ${task.uid} (${what}) ${task.status}: ${task.error?.message ?? "no error given"}`);
+  return task.uid;
+}
+
+/**
+ * One batch of the outbox: the listings' documents re-read, upserted (public) or deleted
+ * (not), then matching queued for all of them in one statement (matching reads the index,
+ * so it runs once the documents are in, or out). A failed write fails the jobs whose
+ * documents it carried; the other half of the batch still succeeds.
+ */
+async function writeDocuments(ids: readonly string[]): Promise<(SyncOutcome | Error)[]> {
+  const unique = [...new Set(ids)];
+  const documents = await loadDocuments(unique);
+  const found = new Set(documents.map((d) => d.id));
+  const gone = unique.filter((id) => !found.has(id));
+  const index = listingsIndex();
+  const [upserts, deletes] = await Promise.allSettled([
+    documents.length ? succeeded(index.addDocuments(documents, { primaryKey: "id" }), "upsert") : null,
+    gone.length ? succeeded(index.deleteDocuments(gone), "delete") : null,
+  ]);
+  const failed = (id: string) => (found.has(id) ? upserts : deletes);
+  const written = unique.filter((id) => failed(id).status === "fulfilled");
+  if (written.length) await enqueueListingMatchings(prisma, written);
+  logger.debug("search documents synced", { upserted: upserts.status === "fulfilled" ? documents.length : 0, deleted: deletes.status === "fulfilled" ? gone.length : 0 });
+  return ids.map((id) => {
+    const outcome = failed(id);
+    // The message carries Meilisearch's causes ("…: fetch failed: connect ECONNREFUSED …"): it is the job's last_error on /admin/search.
+    if (outcome.status === "rejected") return meiliFailure(outcome.reason);
+    return found.has(id) ? "upserted" : "deleted";
+  });
+}
+
+/**
  * Brings one listing's document in line with the database: re-reads the row,
  * upserts it under its id when public, deletes it otherwise, and waits for
- * Meilisearch's task. Running it twice gives the same index. Throws when the
- * task fails, so graphile-worker retries it with backoff.
+ * Meilisearch's task (shared with the other jobs running at the same moment).
+ * Running it twice gives the same index. Throws when the task fails, so
+ * graphile-worker retries it with backoff.
  */
-export async function syncListing(listingId: string): Promise<"upserted" | "deleted"> {
-  const document = await loadDocument(listingId);
-  const index = listingsIndex();
-  const task = document
-    ? await index.addDocuments([document], { primaryKey: "id" }).waitTask({ timeout: TASK_TIMEOUT_MS })
-    : await index.deleteDocument(listingId).waitTask({ timeout: TASK_TIMEOUT_MS });
-  if (task.status !== "succeeded") {
-    throw new Error(`Meilisearch task ${task.uid} ${task.status}: ${task.error?.message ?? "no error given"}`);
-  }
-  logger.debug("search document synced", { listingId, task: task.uid, action: document ? "upsert" : "delete" });
-  // Matching reads the index, so it runs once the document is in (or out of) it.
-  await enqueueListingMatching(prisma, listingId);
-  return document ? "upserted" : "deleted";
+export function syncListing(listingId: string): Promise<SyncOutcome> {
+  return documentWrites.load(listingId);
 }
 
 /** How far before a reindex's first read its "changed since" window opens: clock skew between app servers, and writes committed just after they stamped updatedAt. */
@@ -74,7 +127,7 @@ export async function reindexAll(
   if (swap.status !== "succeeded") throw new Error(`swapping ${building} in failed (task ${swap.uid}): ${swap.error?.message}`);
   await client.index(building).delete().waitTask({ timeout: 60_000 });
   const changed = await listingsChangedSince(since);
-  await enqueueListingSyncs(changed);
+  await enqueueSyncs(changed);
   const drift = await reconcile({ repair: "outbox", skipPending: true });
   const resynced = changed.length + drift.repaired;
   if (resynced > 0) options.log?.(`queued ${resynced} listings that changed during the build for re-sync`);
@@ -91,14 +144,9 @@ async function listingsChangedSince(since: Date): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** Outbox jobs for these listings, a few hundred per transaction. */
-async function enqueueListingSyncs(ids: string[]) {
-  for (let i = 0; i < ids.length; i += 250) {
-    const chunk = ids.slice(i, i + 250);
-    await prisma.$transaction(async (tx) => {
-      for (const id of chunk) await enqueueListingSync(tx, id);
-    });
-  }
+/** Outbox jobs for these listings, a thousand per statement. */
+async function enqueueSyncs(ids: string[]) {
+  for (let i = 0; i < ids.length; i += 1_000) await enqueueListingSyncs(prisma, ids.slice(i, i + 1_000));
 }
 
 export interface Drift {
@@ -171,12 +219,14 @@ export async function reconcile(
   let repaired = 0;
   const differing = [...drift.missing, ...drift.stale, ...drift.extra];
   if (options.repair === "outbox") {
-    await enqueueListingSyncs(differing);
+    await enqueueSyncs(differing);
     repaired = differing.length;
   } else if (options.repair) {
-    for (const id of differing) {
-      await syncListing(id);
-      repaired++;
+    for (let i = 0; i < differing.length; i += MAX_BATCH) {
+      const outcomes = await writeDocuments(differing.slice(i, i + MAX_BATCH));
+      const error = outcomes.find((o): o is Error => o instanceof Error);
+      if (error) throw error;
+      repaired += outcomes.length;
     }
   }
   return { ...drift, pending, published: inDatabase.size, indexed: indexed.size, repaired };
