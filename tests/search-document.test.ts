@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { synonymGroupsIn, synonymPhrases } from "~/modules/search/document.server.ts";
+import { expansionsIn, expansionTerms } from "~/modules/search/document.server.ts";
+import { CONCEPT_PREFIX } from "~/modules/search/query.ts";
 
-const phrasesIn = (...texts: string[]) => synonymPhrases(synonymGroupsIn(texts));
+const phrasesIn = (...texts: string[]) => expansionTerms(expansionsIn(texts));
 
 describe("a listing's synonym phrases in the search document", () => {
   it("carries the other language's phrases, long ones included", () => {
@@ -21,6 +22,11 @@ describe("a listing's synonym phrases in the search document", () => {
     expect(phrasesIn("Hoá chất xử lý nước")).toContain("chemicals");
     expect(phrasesIn("Shrimps")).toContain("tôm");
     expect(phrasesIn("shrimpsque")).toEqual([]);
+  });
+
+  it("carries the token of each everyday-problem concept whose technical terms it uses", () => {
+    expect(phrasesIn("Chế phẩm vi sinh khử mùi chuồng trại")).toContain(`${CONCEPT_PREFIX}odour`);
+    expect(phrasesIn("Máy sấy cà phê")).not.toContain(`${CONCEPT_PREFIX}odour`);
   });
 
   it("lists each phrase once", () => {

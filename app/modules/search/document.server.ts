@@ -1,6 +1,7 @@
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
+import { conceptSynonyms } from "./query.ts";
 import synonymGroups from "./synonyms.json";
 
 /**
@@ -92,51 +93,70 @@ function wordsOf(text: string): string[] {
   return text.normalize("NFC").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).map(syllableKey);
 }
 
-/** First word → the synonym phrases (as words) starting with it, and their group. */
-let phrasesByFirstWord: Map<string, { words: string[]; group: number }[]> | null = null;
+/**
+ * What a listing's text can add to its document: each synonym group adds all its phrases;
+ * each everyday-problem concept (query.ts) adds its query token when a listing uses one of
+ * its terms, so the token a query carries matches as a word of the document.
+ */
+interface Expansion {
+  /** Phrases that, found in the text, bring the expansion in. */
+  found: string[];
+  /** What it adds to the document. */
+  adds: string[];
+}
 
-function synonymPhraseIndex() {
-  if (phrasesByFirstWord) return phrasesByFirstWord;
-  const index = new Map<string, { words: string[]; group: number }[]>();
-  (synonymGroups as string[][]).forEach((group, i) => {
-    for (const phrase of group) {
+let expansionList: Expansion[] | null = null;
+/** First word → the phrases (as words) starting with it, and their expansion. */
+let phrasesByFirstWord: Map<string, { words: string[]; expansion: number }[]> | null = null;
+
+function expansions() {
+  if (expansionList && phrasesByFirstWord) return { list: expansionList, index: phrasesByFirstWord };
+  const lower = (phrases: string[]) => phrases.map((p) => p.normalize("NFC").toLowerCase());
+  const list: Expansion[] = [
+    ...(synonymGroups as string[][]).map((group) => ({ found: group, adds: lower(group) })),
+    ...Object.entries(conceptSynonyms()).map(([token, terms]) => ({ found: terms, adds: [token] })),
+  ];
+  const index = new Map<string, { words: string[]; expansion: number }[]>();
+  list.forEach(({ found }, i) => {
+    for (const phrase of found) {
       const words = wordsOf(phrase);
       if (words.length === 0) continue;
-      const list = index.get(words[0]!) ?? [];
-      list.push({ words, group: i });
-      index.set(words[0]!, list);
+      const entries = index.get(words[0]!) ?? [];
+      entries.push({ words, expansion: i });
+      index.set(words[0]!, entries);
     }
   });
+  expansionList = list;
   phrasesByFirstWord = index;
-  return index;
+  return { list, index };
 }
 
 /**
- * The synonym groups whose phrases the texts use (decision 010). Their phrases, indexed in
- * the document, match the words of a query in the other language directly: Meilisearch
- * looks up synonyms for query phrases of three words at most, and counts a synonym of a
- * two- or three-word phrase as a typo, so an English listing found only through synonyms
- * ranked below any Vietnamese listing that happened to contain the same syllables.
+ * The synonym groups and concepts whose phrases the texts use (decision 010). Their phrases,
+ * indexed in the document, match the words of a query in the other language directly:
+ * Meilisearch looks up synonyms for query phrases of three words at most, and counts a
+ * synonym of a two- or three-word phrase as a typo, so an English listing found only through
+ * synonyms ranked below any Vietnamese listing that happened to contain the same syllables.
  * Accents are compared exactly: the texts are the publisher's own, written with them.
  */
-export function synonymGroupsIn(texts: readonly string[]): Set<number> {
-  const index = synonymPhraseIndex();
-  const groups = new Set<number>();
+export function expansionsIn(texts: readonly string[]): Set<number> {
+  const { index } = expansions();
+  const found = new Set<number>();
   for (const text of texts) {
     const words = wordsOf(text);
     for (let i = 0; i < words.length; i++) {
-      for (const { words: phrase, group } of index.get(words[i]!) ?? []) {
-        if (!groups.has(group) && phrase.every((w, j) => words[i + j] === w)) groups.add(group);
+      for (const { words: phrase, expansion } of index.get(words[i]!) ?? []) {
+        if (!found.has(expansion) && phrase.every((w, j) => words[i + j] === w)) found.add(expansion);
       }
     }
   }
-  return groups;
+  return found;
 }
 
-/** Every phrase of the groups, in both languages, lower case. */
-export function synonymPhrases(groups: Iterable<number>): string[] {
-  const all = synonymGroups as string[][];
-  return [...new Set([...groups].sort((a, b) => a - b).flatMap((g) => all[g]!.map((p) => p.normalize("NFC").toLowerCase())))];
+/** What the expansions add: every phrase of each group (both languages, lower case), each concept's token. */
+export function expansionTerms(found: Iterable<number>): string[] {
+  const { list } = expansions();
+  return [...new Set([...found].sort((a, b) => a - b).flatMap((i) => list[i]!.adds))];
 }
 
 export const documentSelect = {
@@ -187,8 +207,8 @@ export function toDocument(row: Row, now = new Date()): ListingDocument {
   }
   const featured = row.featuredUntil !== null && row.featuredUntil > now;
   const description = plain(row.description);
-  const ownGroups = synonymGroupsIn([row.title, ...row.keywords, row.summary]);
-  const descriptionGroups = [...synonymGroupsIn([description])].filter((g) => !ownGroups.has(g));
+  const own = expansionsIn([row.title, ...row.keywords, row.summary]);
+  const descriptionOnly = [...expansionsIn([description])].filter((e) => !own.has(e));
   return {
     id: row.id,
     externalRef: row.externalRef,
@@ -202,8 +222,8 @@ export function toDocument(row: Row, now = new Date()): ListingDocument {
     organisationId: row.organisation.id,
     description,
     folded: fold([row.title, row.keywords.join(" "), row.summary].join(" ")),
-    concepts: synonymPhrases(ownGroups),
-    descriptionConcepts: synonymPhrases(descriptionGroups),
+    concepts: expansionTerms(own),
+    descriptionConcepts: expansionTerms(descriptionOnly),
     language: row.language,
     provinceCode: row.provinceCode,
     provinceNames: row.province ? [row.province.shortNameVi, row.province.nameEn] : [],

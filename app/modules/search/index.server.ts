@@ -11,7 +11,8 @@ export const LISTINGS = "listings";
 export function loadSynonyms(): Record<string, string[]> {
   const groups = JSON.parse(readFileSync(new URL("./synonyms.json", import.meta.url), "utf8")) as string[][];
   const synonyms: Record<string, string[]> = {};
-  for (const group of groups) for (const term of group) synonyms[term] = group.filter((other) => other !== term);
+  // A term in two groups ("gạo": rice, milled rice) gets both groups' terms, not the last one's.
+  for (const group of groups) for (const term of group) synonyms[term] = [...new Set([...(synonyms[term] ?? []), ...group.filter((other) => other !== term)])];
   return synonyms;
 }
 
