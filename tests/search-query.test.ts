@@ -9,6 +9,14 @@ describe("preparing a search query", () => {
     expect(conceptSynonyms()[`${CONCEPT_PREFIX}odour`]).toContain("khử mùi");
   });
 
+  it("asks for the subject before the place, unless the place word is part of a phrase", () => {
+    // With the "last" strategy every result must have the first words: "ruộng" first found only fields.
+    expect(prepareQuery("ruộng lúa bị nước mặn vào").q).toBe(`lúa ${CONCEPT_PREFIX}salinity ruộng`);
+    expect(prepareQuery("vườn cà phê bị mốc").q).toBe(`cà phê ${CONCEPT_PREFIX}mould vườn`);
+    expect(prepareQuery("nhà màng bị nóng quá").q).toBe(`nhà màng ${CONCEPT_PREFIX}heat`);
+    expect(prepareQuery("hợp tác xã bị rớt giá").q).toBe(`hợp tác xã ${CONCEPT_PREFIX}pricedrop`);
+  });
+
   it("drops stop words only in longer queries and keeps phrases where they mean something", () => {
     expect(prepareQuery("cần máy sấy").q).toBe("máy sấy");
     expect(prepareQuery("gạch không nung").q).toBe("gạch không nung");

@@ -18,6 +18,7 @@
  *
  * Quoted phrases and negations ("-word") are Meilisearch syntax and left alone.
  */
+import synonymGroups from "./synonyms.json";
 import vocabulary from "./vocabulary.json";
 
 export interface Concept {
@@ -33,6 +34,11 @@ export interface Concept {
 
 export interface Vocabulary {
   stopWords: string[];
+  /**
+   * Words that say where rather than what ("ruộng", "vườn", "nhà"): kept, but asked after the
+   * subject, so a listing about the subject is not required to name the place.
+   */
+  placeWords?: string[];
   concepts: Concept[];
   /** Phrases of two or more words whose bigrams correct slips in short syllables. */
   phrases: string[];
@@ -98,6 +104,9 @@ const tone = (word: string) => [...word.normalize("NFD")].filter((c) => /[\u0300
 
 interface Compiled {
   stop: Set<string>;
+  place: Set<string>;
+  /** Folded bigrams of the curated phrases (vocabulary and synonyms), not the catalogue's titles. */
+  curatedBigrams: Set<string>;
   /** Stop phrases of two words or more ("hàng xóm", "làm thế nào"). */
   stopPhrases: string[][];
   concepts: { id: string; weak: boolean; phrases: string[][] }[];
@@ -149,7 +158,13 @@ function compile(vocab: Vocabulary, extraPhrases: Iterable<string> = []): Compil
   for (const concept of vocab.concepts) for (const phrase of [...concept.when, ...concept.means]) add(phrase, false);
   for (const phrase of extraPhrases) add(phrase, false);
   const concepts = vocab.concepts.map((c) => ({ id: c.id, weak: c.weak === true, phrases: c.when.map(words).sort((a, b) => b.length - a.length) }));
-  return { stop, stopPhrases, concepts, bigrams, foldedBigrams, seen, next, prev, protectedPhrases };
+  const place = new Set((vocab.placeWords ?? []).map((w) => w.normalize("NFC").toLowerCase()));
+  const curatedBigrams = new Set<string>();
+  for (const phrase of [...vocab.phrases, ...vocab.concepts.flatMap((x) => [...x.when, ...x.means]), ...(synonymGroups as string[][]).flat()]) {
+    const ws = words(phrase).map(fold);
+    for (let i = 0; i + 1 < ws.length; i++) curatedBigrams.add(`${ws[i]} ${ws[i + 1]}`);
+  }
+  return { stop, place, curatedBigrams, stopPhrases, concepts, bigrams, foldedBigrams, seen, next, prev, protectedPhrases };
 }
 
 /** Accented words seen after `a` (or before `b`), honouring `a`'s marks when it has them. */
@@ -273,9 +288,14 @@ export function prepareQuery(raw: string, vocab?: Vocabulary): PreparedQuery {
       result.dropped = out.filter((_, i) => !keep[i]);
     }
   }
-  // Circumstances ("mùa mưa") go last, so they are the first words given up.
+  // Places ("ruộng", "vườn") and circumstances ("mùa mưa") go last, so they are the first words
+  // given up: with the "last" strategy a query's first words are the ones every result must have.
   const weak = new Set(c.concepts.filter((x) => x.weak).map((x) => CONCEPT_PREFIX + x.id));
-  const q = [...kept.filter((w) => !weak.has(w)), ...kept.filter((w) => weak.has(w))].join(" ");
+  // A place word inside a known phrase ("nhà màng", "làng nghề", "nông thôn") is part of the subject.
+  const curated = (a: string, b: string) => c.curatedBigrams.has(`${fold(a)} ${fold(b)}`);
+  const isPlace = (i: number) => c.place.has(kept[i]!) && !(i > 0 && curated(kept[i - 1]!, kept[i]!)) && !(i + 1 < kept.length && curated(kept[i]!, kept[i + 1]!));
+  const rank = kept.map((w, i) => (weak.has(w) ? 2 : kept.length > 1 && isPlace(i) ? 1 : 0));
+  const q = [0, 1, 2].flatMap((r) => kept.filter((_, i) => rank[i] === r)).join(" ");
   result.matchingStrategy = strategyFor(q, result.concepts.length > 0);
   // Unchanged wording keeps the person's own punctuation.
   result.q = result.concepts.length || result.corrections.length || result.dropped.length ? q : raw;
