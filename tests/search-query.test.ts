@@ -32,6 +32,19 @@ describe("preparing a search query", () => {
     expect(prepareQuery("găng tay").corrections).toEqual([]);
   });
 
+  it("corrects a real word only in no known phrase, keeping its tone, towards a common phrase", () => {
+    setCatalogueVocabulary(["Nuôi tôm thẻ", "nuôi tôm", "Nuôi tôm sú", "Máy sao chè tôn quay", "tôn quay", "nước mắm", "Nước mắm cá cơm", "nước mặn"]);
+    // "tôn" is a word the catalogue uses, but "nuôi tôn" is no phrase and "nuôi tôm" is a common one.
+    expect(prepareQuery("nuôi tôn").q).toBe("nuôi tôm");
+    expect(prepareQuery("tôn quay").corrections).toEqual([]);
+    // A phrase of the curated vocabulary is never a slip, even before a listing uses it.
+    expect(prepareQuery("nuôi tằm").corrections).toEqual([]);
+    // "mắn" fits "nước mặn" once marks are ignored; the typed marks say "mắm".
+    expect(prepareQuery("nước mắn").q).toBe("nước mắm");
+    // Typed without marks, both readings are Meilisearch's to find.
+    expect(prepareQuery("nuoc man").corrections).toEqual([]);
+  });
+
   it("leaves Meilisearch syntax alone and picks the matching strategy by wording", () => {
     expect(prepareQuery('"máy sấy" cà phê').q).toBe('"máy sấy" cà phê');
     expect(prepareQuery("máy -cũ").q).toBe("máy -cũ");

@@ -105,8 +105,9 @@ const tone = (word: string) => [...word.normalize("NFD")].filter((c) => /[\u0300
 interface Compiled {
   stop: Set<string>;
   place: Set<string>;
-  /** Folded bigrams of the curated phrases (vocabulary and synonyms), not the catalogue's titles. */
+  /** Bigrams of the curated phrases (vocabulary and synonyms), not the catalogue's titles: folded, and as written. */
   curatedBigrams: Set<string>;
+  curatedExact: Set<string>;
   /** Stop phrases of two words or more ("hàng xóm", "làm thế nào"). */
   stopPhrases: string[][];
   concepts: { id: string; weak: boolean; phrases: string[][] }[];
@@ -125,6 +126,8 @@ interface Compiled {
 
 const SHORT = 5;
 const MIN_USES = 2;
+/** A word the catalogue uses is rewritten only towards a phrase this common. */
+const REAL_WORD_MIN_USES = 3;
 
 function compile(vocab: Vocabulary, extraPhrases: Iterable<string> = []): Compiled {
   const stopEntries = vocab.stopWords.map(words);
@@ -160,11 +163,22 @@ function compile(vocab: Vocabulary, extraPhrases: Iterable<string> = []): Compil
   const concepts = vocab.concepts.map((c) => ({ id: c.id, weak: c.weak === true, phrases: c.when.map(words).sort((a, b) => b.length - a.length) }));
   const place = new Set((vocab.placeWords ?? []).map((w) => w.normalize("NFC").toLowerCase()));
   const curatedBigrams = new Set<string>();
+  const curatedExact = new Set<string>();
   for (const phrase of [...vocab.phrases, ...vocab.concepts.flatMap((x) => [...x.when, ...x.means]), ...(synonymGroups as string[][]).flat()]) {
-    const ws = words(phrase).map(fold);
-    for (let i = 0; i + 1 < ws.length; i++) curatedBigrams.add(`${ws[i]} ${ws[i + 1]}`);
+    const ws = words(phrase);
+    for (let i = 0; i + 1 < ws.length; i++) {
+      curatedBigrams.add(`${fold(ws[i]!)} ${fold(ws[i + 1]!)}`);
+      curatedExact.add(`${ws[i]} ${ws[i + 1]}`);
+    }
   }
-  return { stop, place, curatedBigrams, stopPhrases, concepts, bigrams, foldedBigrams, seen, next, prev, protectedPhrases };
+  for (const phrase of (synonymGroups as string[][]).flat()) {
+    const ws = words(phrase);
+    // A word of the domain's vocabulary is a word, not a slip, even before a listing uses it.
+    for (const w of ws) seen.add(w);
+    // The synonyms' phrases that contain a stop word ("sao chè": tea roasting, not "why tea") keep it.
+    if (ws.length > 1 && ws.some((w) => stop.has(w))) protectedPhrases.push(ws);
+  }
+  return { stop, place, curatedBigrams, curatedExact, stopPhrases, concepts, bigrams, foldedBigrams, seen, next, prev, protectedPhrases };
 }
 
 /** Accented words seen after `a` (or before `b`), honouring `a`'s marks when it has them. */
@@ -197,25 +211,39 @@ function fit(c: Compiled, left: string | undefined, word: string, right: string 
  */
 function correctSlips(c: Compiled, ws: string[], corrections: [string, string][]): string[] {
   const out = [...ws];
+  const marked = ws.some(hasMarks);
   for (let round = 0; round < ws.length; round++) {
     let best: { at: number; word: string; score: number } | null = null;
     for (let j = 0; j < out.length; j++) {
       const [left, w, right] = [out[j - 1], out[j]!, out[j + 1]];
-      // Only words the catalogue never uses: a real word typed ("tre", "tôn") stays as typed.
-      // Meilisearch ignores marks, so a slip of marks only ("máy rạng" for "máy rang") needs no help.
-      const foldedFits = (a: string, b: string) => c.foldedBigrams.has(`${fold(a)} ${fold(b)}`);
-      if (fold(w).length > SHORT || (!left && !right) || c.stop.has(w) || c.seen.has(w) || (left && foldedFits(left, w)) || (right && foldedFits(w, right))) continue;
+      if (fold(w).length > SHORT || (!left && !right) || c.stop.has(w)) continue;
       if ((left && knownPair(c, left, w)) || (right && knownPair(c, w, right))) continue;
+      // How sure we are that the typed word is wrong decides which corrections are allowed.
+      // - A word the catalogue never uses and that forms no phrase even with marks ignored: any one-letter slip.
+      // - One that forms a phrase once marks are ignored ("nước mắn" ~ "nước mặn"): Meilisearch ignores
+      //   marks, so only a slip of a letter that keeps the typed marks ("nước mắm") is worth making;
+      //   typed without marks ("may rang"), it needs no help at all.
+      // - A word the catalogue uses ("tôn", "tre") but in no known or curated phrase with its
+      //   neighbours ("nuôi tôn", "cá tre"): only a slip that keeps its tone, to a phrase used often.
+      const foldedFits = (a: string, b: string) => c.foldedBigrams.has(`${fold(a)} ${fold(b)}`);
+      // A curated phrase ("nuôi tằm") is never a slip, even when no listing uses it yet. In a query
+      // typed with marks, a word without them is taken as written ("cá tre" is not "cá trê").
+      const curated = (a: string, b: string) => (marked ? c.curatedExact.has(`${a} ${b}`) : c.curatedBigrams.has(`${fold(a)} ${fold(b)}`));
+      if ((left && curated(left, w)) || (right && curated(w, right))) continue;
+      const real = c.seen.has(w);
+      const marksFit = !real && !!((left && foldedFits(left, w)) || (right && foldedFits(w, right)));
+      if (marksFit && !hasMarks(w)) continue;
       const typedFolded = fold(w);
       const candidates = new Set([...(left ? after(c, left) : []), ...(right ? before(c, right) : [])]);
       for (const candidate of candidates) {
         // A slip of one letter, with or without its marks ("mìu" for "mùi" is one swap once folded).
-        const distance = Math.min(editDistance(typedFolded, fold(candidate)), hasMarks(w) ? editDistance(w, candidate) : 2);
+        const distance = marksFit ? editDistance(w, candidate) : Math.min(editDistance(typedFolded, fold(candidate)), hasMarks(w) ? editDistance(w, candidate) : 2);
         // Like Meilisearch, trust the first letter: "găng tay" is not a slip for "bằng tay".
         if (distance !== 1 || fold(candidate)[0] !== typedFolded[0]) continue;
+        if ((real || marksFit) && (tone(candidate) !== tone(w) || fold(candidate) === typedFolded)) continue;
         // Two uses at least, so one odd title cannot rewrite queries; a slip keeps the tone mark more often than not.
         const uses = fit(c, left, candidate, right);
-        if (uses < MIN_USES) continue;
+        if (uses < (real ? REAL_WORD_MIN_USES : MIN_USES)) continue;
         const score = uses + (tone(candidate) === tone(w) ? 0.5 : 0);
         if (!best || score > best.score) best = { at: j, word: candidate, score };
       }
