@@ -71,8 +71,8 @@ describe("match digests", () => {
     for (const offerId of offerIds) {
       await prisma.$transaction(async (tx) => {
         const offerRow = await tx.listing.findUniqueOrThrow({ where: { id: offerId } });
-        const match = await tx.match.create({ data: { offerListingId: offerId, requestListingId: need, score, textScore: score, reasons: [] } });
-        await notifySuggested(tx, match.id, needRow, offerRow, score);
+        await tx.match.create({ data: { offerListingId: offerId, requestListingId: need, score, textScore: score, reasons: [] } });
+        await notifySuggested(tx, [{ need: needRow, offer: offerRow, score }]);
       });
     }
   }

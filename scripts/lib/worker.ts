@@ -14,12 +14,22 @@ import { scheduleStartupReconcile } from "../../app/modules/search/reconcile.ser
 const workerLogger = new Logger((scope) => (level, message, meta) => {
   const data = { scope: scope.label, task: scope.taskIdentifier, job: scope.jobId };
   const attempt = /attempt (\d+) of (\d+)/.exec(message);
-  if (level === "error" && attempt && attempt[1] !== attempt[2]) return logger.warn(message.split("\n")[0]!, data);
+  // The first lines that say something: a Prisma error's message starts with a blank line.
+  if (level === "error" && attempt && attempt[1] !== attempt[2]) return logger.warn(firstLines(message), data);
   if (level === "error") return logger.error(message, { ...data, meta: meta ? Object.keys(meta) : undefined });
   if (level === "warning") return logger.warn(message, data);
   if (level === "info") return logger.info(message, data);
   return logger.debug(message, data);
 });
+
+function firstLines(message: string, count = 3): string {
+  return message
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(0, count)
+    .join(" ");
+}
 
 /**
  * The graphile-worker runner: jobs added with graphile_worker.add_job are picked up

@@ -67,27 +67,49 @@ async function sentOn(db: Pick<Tx, "matchDigest">, listingId: string, day: Date)
  * first run time, so a steady trickle of suggestions cannot postpone the digest forever.
  */
 export async function scheduleMatchDigest(tx: Tx, listingId: string, now = new Date()) {
-  const runAt = digestRunAt(now, await sentOn(tx, listingId, digestDay(now)));
-  await tx.$executeRaw`SELECT graphile_worker.add_job(
-    ${MATCH_DIGEST_TASK},
-    json_build_object('listingId', ${listingId}::text),
-    job_key := ${`match-digest:${listingId}`},
-    job_key_mode := 'preserve_run_at',
-    run_at := ${runAt}::timestamptz,
-    max_attempts := ${DIGEST_MAX_ATTEMPTS}
-  )`;
-  return runAt;
+  return (await scheduleMatchDigests(tx, [listingId], now))[0]!;
+}
+
+/** scheduleMatchDigest for several listings, in two statements (a batch of new suggestions). */
+export async function scheduleMatchDigests(tx: Tx, listingIds: readonly string[], now = new Date()): Promise<Date[]> {
+  const ids = [...new Set(listingIds)];
+  if (ids.length === 0) return [];
+  const day = digestDay(now);
+  const sent = new Set((await tx.matchDigest.findMany({ where: { listingId: { in: ids }, day }, select: { listingId: true } })).map((d) => d.listingId));
+  const runAts = ids.map((id) => digestRunAt(now, sent.has(id)));
+  // add_jobs's second argument is job_key_mode 'preserve_run_at' for all of them.
+  await tx.$executeRaw`SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
+    SELECT ROW(
+      ${MATCH_DIGEST_TASK}::text,
+      json_build_object('listingId', id),
+      NULL::text,
+      run_at,
+      ${DIGEST_MAX_ATTEMPTS}::int,
+      'match-digest:' || id,
+      NULL::int,
+      NULL::text[]
+    )::graphile_worker.job_spec
+    FROM unnest(${ids}::text[], ${runAts}::timestamptz[]) AS t(id, run_at)
+  ), true)`;
+  return listingIds.map((id) => runAts[ids.indexOf(id)]!);
+}
+
+/** A new suggestion between a need and an offer, as the matcher created it. */
+export interface NewSuggestion {
+  need: DigestListing;
+  offer: DigestListing;
+  score: number;
 }
 
 /**
- * A new suggestion (called by the matcher inside its transaction, once per created Match).
- * Below NOTIFY_MIN_SCORE it stays silent; above it, each side's listing gets its digest
- * scheduled. The Match row itself is the pending record (its *NotifiedAt is null).
+ * New suggestions (called by the matcher inside its transaction, with every Match it
+ * created). Those below NOTIFY_MIN_SCORE stay silent; for the others, each side's listing
+ * gets its digest scheduled, once however many suggestions it has. The Match rows
+ * themselves are the pending record (their *NotifiedAt is null).
  */
-export async function notifySuggested(tx: Tx, _matchId: string, need: DigestListing, offer: DigestListing, score: number) {
-  if (score < NOTIFY_MIN_SCORE) return;
-  await scheduleMatchDigest(tx, need.id);
-  await scheduleMatchDigest(tx, offer.id);
+export async function notifySuggested(tx: Tx, suggestions: readonly NewSuggestion[]) {
+  const told = suggestions.filter((s) => s.score >= NOTIFY_MIN_SCORE);
+  await scheduleMatchDigests(tx, told.flatMap((s) => [s.need.id, s.offer.id]));
 }
 
 export type DigestOutcome =

@@ -227,10 +227,13 @@ async function createSuggestions(tx: Tx, pairs: readonly NewPair[], now: Date): 
     select: { id: true, offerListingId: true, requestListingId: true },
   });
   const byKey = new Map(pairs.map((p) => [`${p.offer.id}|${p.need.id}`, p]));
-  for (const match of created) {
-    const { need, offer, pair } = byKey.get(`${match.offerListingId}|${match.requestListingId}`)!;
-    await notifySuggested(tx, match.id, need, offer, pair.score);
-  }
+  await notifySuggested(
+    tx,
+    created.map((match) => {
+      const { need, offer, pair } = byKey.get(`${match.offerListingId}|${match.requestListingId}`)!;
+      return { need, offer, score: pair.score };
+    }),
+  );
   return created.length;
 }
 

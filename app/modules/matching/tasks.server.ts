@@ -17,10 +17,22 @@ import { recomputeListings, runFullPass, type ListingRecompute } from "./matchin
 const BATCH_WINDOW_MS = 20;
 const MAX_BATCH = 32;
 
+/**
+ * One batch at a time in a process: two batches touching the same needs would wait for each
+ * other's locks while holding pooled connections, and on two cores they gain nothing. The next
+ * batch gathers the jobs that start meanwhile.
+ */
+let previous: Promise<unknown> = Promise.resolve();
+function oneBatchAtATime(ids: readonly string[]) {
+  const run = previous.then(() => recomputeListings(ids));
+  previous = run.catch(() => undefined);
+  return run;
+}
+
 const listingRecomputes = singleton(
   "matching-recomputes",
   () =>
-    new DataLoader<string, ListingRecompute>((ids) => recomputeListings(ids), {
+    new DataLoader<string, ListingRecompute>(oneBatchAtATime, {
       cache: false,
       maxBatchSize: MAX_BATCH,
       batchScheduleFn: (dispatch) => setTimeout(dispatch, BATCH_WINDOW_MS),

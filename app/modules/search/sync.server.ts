@@ -206,6 +206,7 @@ export async function reconcile(
     after = page[page.length - 1]!.id;
   }
   for (const id of indexed.keys()) if (!inDatabase.has(id)) drift.extra.push(id);
+  await confirmDrift(drift, pageSize);
 
   let pending: string[] = [];
   if (options.skipPending) {
@@ -230,6 +231,37 @@ export async function reconcile(
     }
   }
   return { ...drift, pending, published: inDatabase.size, indexed: indexed.size, repaired };
+}
+
+/**
+ * Both sides were read one after the other, over seconds at 100,000 listings: a listing
+ * indexed after the index was paged reads as missing, one changed in between as stale or
+ * extra. The differing listings are read again, on both sides, and only what still differs
+ * stays in `drift` (in place).
+ */
+async function confirmDrift(drift: Drift, pageSize: number) {
+  const ids = [...drift.missing, ...drift.stale, ...drift.extra];
+  if (ids.length === 0) return;
+  const index = listingsIndex();
+  const where = publicListingWhere();
+  const recheck: Drift = { missing: [], extra: [], stale: [] };
+  for (let i = 0; i < ids.length; i += pageSize) {
+    const chunk = ids.slice(i, i + pageSize);
+    const [documents, rows] = await Promise.all([
+      index.getDocuments({ ids: chunk, fields: ["id", "updatedAt"], limit: chunk.length }),
+      prisma.listing.findMany({ where: { ...where, id: { in: chunk } }, select: { id: true, updatedAt: true } }),
+    ]);
+    const inIndex = new Map(documents.results.map((d) => [d.id, d.updatedAt]));
+    const inDatabase = new Map(rows.map((r) => [r.id, Math.floor(r.updatedAt.getTime() / 1000)]));
+    for (const id of chunk) {
+      const seen = inIndex.get(id);
+      const stamp = inDatabase.get(id);
+      if (stamp === undefined && seen !== undefined) recheck.extra.push(id);
+      else if (stamp !== undefined && seen === undefined) recheck.missing.push(id);
+      else if (stamp !== undefined && seen !== stamp) recheck.stale.push(id);
+    }
+  }
+  Object.assign(drift, recheck);
 }
 
 /**
