@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { expansionsIn, expansionTerms } from "~/modules/search/document.server.ts";
-import { CONCEPT_PREFIX } from "~/modules/search/query.ts";
+import { expansionsIn, expansionTerms, markedTokens } from "~/modules/search/document.server.ts";
+import { CONCEPT_PREFIX, markedToken } from "~/modules/search/query.ts";
 
 const phrasesIn = (...texts: string[]) => expansionTerms(expansionsIn(texts));
 
@@ -27,6 +27,13 @@ describe("a listing's synonym phrases in the search document", () => {
   it("carries the token of each everyday-problem concept whose technical terms it uses", () => {
     expect(phrasesIn("Chế phẩm vi sinh khử mùi chuồng trại")).toContain(`${CONCEPT_PREFIX}odour`);
     expect(phrasesIn("Máy sấy cà phê")).not.toContain(`${CONCEPT_PREFIX}odour`);
+  });
+
+  it("carries each marked word with its marks spelt out", () => {
+    const tokens = markedTokens(["Ghế mây đan", "rattan chair"]);
+    expect(tokens).toContain(markedToken("mây"));
+    expect(tokens).not.toContain(markedToken("máy"));
+    expect(tokens).toHaveLength(3);
   });
 
   it("lists each phrase once", () => {

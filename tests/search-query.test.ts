@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CONCEPT_PREFIX, conceptSynonyms, editDistance, prepareQuery, setCatalogueVocabulary } from "~/modules/search/query.ts";
+import { CONCEPT_PREFIX, conceptSynonyms, editDistance, markedToken, prepareQuery, searchText, setCatalogueVocabulary } from "~/modules/search/query.ts";
 
 describe("preparing a search query", () => {
   it("turns everyday wording into concept tokens whose synonyms are the technical terms", () => {
@@ -50,6 +50,19 @@ describe("preparing a search query", () => {
     expect(prepareQuery("máy -cũ").q).toBe("máy -cũ");
     expect(prepareQuery("máy sấy cà phê").matchingStrategy).toBe("frequency");
     expect(prepareQuery("honey processing equipment").matchingStrategy).toBe("last");
+  });
+
+  it("spells out the marks of one or two marked words as optional last words", () => {
+    expect(markedToken("mây")).not.toBe(markedToken("máy"));
+    expect(markedToken("mây")).not.toBe(markedToken("mấy"));
+    expect(markedToken("thuỷ")).toBe(markedToken("thủy"));
+    expect(markedToken("đường")).toMatch(/^[a-z]+$/);
+    expect(markedToken("may")).toBeNull();
+    expect(prepareQuery("mây")).toMatchObject({ q: "mây", marked: [markedToken("mây")], matchingStrategy: "last" });
+    expect(searchText(prepareQuery("ghế mây"))).toBe(`ghế mây ${markedToken("ghế")} ${markedToken("mây")}`);
+    // Longer queries carry their own context; unmarked ones have no marks to keep.
+    expect(prepareQuery("máy sấy cà phê").marked).toEqual([]);
+    expect(prepareQuery("may").marked).toEqual([]);
   });
 
   it("measures edits with transpositions", () => {

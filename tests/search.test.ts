@@ -95,6 +95,22 @@ describe("searching listings", () => {
     }
   });
 
+  it("tells mây (rattan) from máy (machine), which Meilisearch folds alike, for a word typed with marks", async () => {
+    const org = await createOrganisation({ name: "HTX Mây tre Phú Vinh" });
+    const rattan = await createListing(org.id, { title: "Bàn ghế mây đan tay xuất khẩu", summary: "Sợi mây tự nhiên, khung tre, đan thủ công.", keywords: [], provinceCode: "01", sectorCodes: ["4.1"] });
+    await syncListing(rattan.id);
+    try {
+      const hits = (await search({ q: "mây" })).hits.map((h) => h.id);
+      expect(hits[0]).toBe(rattan.id);
+      // The machines still follow: marks are a preference, not a filter.
+      expect(hits).toContain(ids.dryer);
+      expect((await search({ q: "may" })).hits.map((h) => h.id)).toEqual(expect.arrayContaining([rattan.id, ids.dryer]));
+    } finally {
+      await prisma.listing.update({ where: { id: rattan.id }, data: { status: "ARCHIVED" } });
+      await syncListing(rattan.id);
+    }
+  });
+
   it("falls back to PostgreSQL when Meilisearch is unreachable, and /healthz says so", async () => {
     const real = store().get("meilisearch");
     store().set("meilisearch", new Meilisearch({ host: `http://127.0.0.1:${await freePort()}`, timeout: 500 }));

@@ -1,7 +1,7 @@
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
-import { conceptSynonyms } from "./query.ts";
+import { conceptSynonyms, markedToken } from "./query.ts";
 import synonymGroups from "./synonyms.json";
 
 /**
@@ -32,6 +32,11 @@ export interface ListingDocument {
   concepts: string[];
   /** The same for groups only the description uses, searched last. */
   descriptionConcepts: string[];
+  /**
+   * The words of title, keywords, summary and concepts with their marks spelt out
+   * (query.ts markedToken), so "mây" can be told from "máy", which Meilisearch folds alike.
+   */
+  marked: string[];
   language: string;
   provinceCode: string | null;
   provinceNames: string[];
@@ -159,6 +164,16 @@ export function expansionTerms(found: Iterable<number>): string[] {
   return [...new Set([...found].sort((a, b) => a - b).flatMap((i) => list[i]!.adds))];
 }
 
+/** Each distinct marked word of the texts as its token. */
+export function markedTokens(texts: readonly string[]): string[] {
+  const tokens = new Set<string>();
+  for (const text of texts) for (const word of text.normalize("NFC").toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+    const token = word ? markedToken(word) : null;
+    if (token) tokens.add(token);
+  }
+  return [...tokens];
+}
+
 export const documentSelect = {
   id: true,
   externalRef: true,
@@ -209,6 +224,7 @@ export function toDocument(row: Row, now = new Date()): ListingDocument {
   const description = plain(row.description);
   const own = expansionsIn([row.title, ...row.keywords, row.summary]);
   const descriptionOnly = [...expansionsIn([description])].filter((e) => !own.has(e));
+  const concepts = expansionTerms(own);
   return {
     id: row.id,
     externalRef: row.externalRef,
@@ -222,8 +238,9 @@ export function toDocument(row: Row, now = new Date()): ListingDocument {
     organisationId: row.organisation.id,
     description,
     folded: fold([row.title, row.keywords.join(" "), row.summary].join(" ")),
-    concepts: expansionTerms(own),
+    concepts,
     descriptionConcepts: expansionTerms(descriptionOnly),
+    marked: markedTokens([row.title, ...row.keywords, row.summary, ...concepts]),
     language: row.language,
     provinceCode: row.provinceCode,
     provinceNames: row.province ? [row.province.shortNameVi, row.province.nameEn] : [],

@@ -20,7 +20,7 @@ export function loadSynonyms(): Record<string, string[]> {
 export function listingIndexSettings(): Settings {
   return {
     // Searched in this order of importance.
-    searchableAttributes: ["title", "keywords", "summary", "folded", "concepts", "sectorLabels", "organisationName", "provinceNames", "description", "descriptionConcepts"],
+    searchableAttributes: ["title", "keywords", "summary", "folded", "concepts", "sectorLabels", "organisationName", "provinceNames", "description", "descriptionConcepts", "marked"],
     filterableAttributes: [
       "type",
       "sectorCodes",
@@ -40,7 +40,8 @@ export function listingIndexSettings(): Settings {
     sortableAttributes: ["publishedAt", "priceVnd", "trl"],
     // Featured listings come first among results that are otherwise equally relevant.
     rankingRules: ["words", "typo", "proximity", "attribute", "sort", "exactness", "featuredRank:desc"],
-    typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 } },
+    // A marked spelling (query.ts markedToken) is one exact word: one letter off is another word.
+    typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 }, disableOnAttributes: ["marked"] },
     pagination: { maxTotalHits: 10_000 },
     faceting: { maxValuesPerFacet: 100, sortFacetValuesBy: { "*": "count" } },
     // The page never searches inside facet values; not building that structure speeds indexing.

@@ -53,6 +53,8 @@ export interface PreparedQuery {
   corrections: [string, string][];
   /** Words dropped as carrying no topic. */
   dropped: string[];
+  /** The marked words' tokens (markedToken), asked after `q`: see searchText. */
+  marked: string[];
   /**
    * How Meilisearch drops words when not all match. "frequency" (commonest first) suits
    * plain Vietnamese; with synonyms at stake, Meilisearch 1.21's "frequency" can return
@@ -281,7 +283,7 @@ function defaultCompiled(): Compiled {
 
 export function prepareQuery(raw: string, vocab?: Vocabulary): PreparedQuery {
   const c = vocab ? compile(vocab) : defaultCompiled();
-  const result: PreparedQuery = { q: raw, concepts: [], corrections: [], dropped: [], matchingStrategy: strategyFor(raw, false) };
+  const result: PreparedQuery = { q: raw, concepts: [], corrections: [], dropped: [], marked: [], matchingStrategy: strategyFor(raw, false) };
   if (!raw.trim() || raw.includes('"') || /(^|\s)-\S/.test(raw)) return result;
   let ws = words(raw);
   ws = correctSlips(c, ws, result.corrections);
@@ -327,7 +329,47 @@ export function prepareQuery(raw: string, vocab?: Vocabulary): PreparedQuery {
   result.matchingStrategy = strategyFor(q, result.concepts.length > 0);
   // Unchanged wording keeps the person's own punctuation.
   result.q = result.concepts.length || result.corrections.length || result.dropped.length ? q : raw;
+  // One or two words typed with marks have no context to tell mây (rattan) from máy (machine),
+  // which Meilisearch folds alike: their marked spellings follow as optional last words (with
+  // the "last" strategy, the first given up), so listings spelling them the same way come first
+  // and the others still follow.
+  const plain = kept.filter((w) => !w.startsWith(CONCEPT_PREFIX));
+  if (plain.length > 0 && plain.length <= MARKED_WORDS_MAX && plain.length === kept.length && plain.some(hasMarks)) {
+    result.marked = plain.map(markedToken).filter((t): t is string => t !== null);
+    result.matchingStrategy = "last";
+  }
   return result;
+}
+
+const MARKED_WORDS_MAX = 2;
+
+/** What Meilisearch is asked: the prepared words, then the marked words' tokens. */
+export function searchText(prepared: PreparedQuery): string {
+  return [prepared.q, ...prepared.marked].join(" ");
+}
+
+/** Prefix of the tokens that spell a word's marks (document.server.ts indexes them as `marked`). */
+export const MARKED_PREFIX = "tcxv";
+const MARK_CODES: Record<string, string> = { "\u0302": "za", "\u0306": "zw", "\u031b": "zo", "\u0300": "zf", "\u0301": "zs", "\u0303": "zx", "\u0309": "zr", "\u0323": "zj" };
+const TONES = new Set(["\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]);
+
+/**
+ * A word with its marks spelt out in plain letters ("mây" → "tcxvmazayq", "máy" → "tcxvmayzsq"),
+ * one token per spelling, the tone last wherever it was placed (thuỷ = thủy); null for a word
+ * without marks. Meilisearch folds marks away; these tokens keep them.
+ */
+export function markedToken(word: string): string | null {
+  const w = word.normalize("NFC").toLowerCase();
+  if (!hasMarks(w)) return null;
+  let body = "";
+  let tone = "";
+  for (const ch of w.normalize("NFD")) {
+    if (TONES.has(ch)) tone += MARK_CODES[ch];
+    else if (MARK_CODES[ch]) body += MARK_CODES[ch];
+    else body += ch === "đ" ? "dzd" : ch;
+  }
+  // The closing letter keeps one token from being a prefix of another (mây, mấy).
+  return /^[a-z]+$/.test(body + tone) ? `${MARKED_PREFIX}${body}${tone}q` : null;
 }
 
 function strategyFor(q: string, hasConcepts: boolean): "frequency" | "last" {

@@ -5,7 +5,7 @@ import { logger } from "~/lib/logger.server.ts";
 import { indexName, meili, meiliErrorMessage } from "~/lib/meili.server.ts";
 import { documentSelect, fold, toDocument, USD_VND_RATE, type ListingDocument } from "./document.server.ts";
 import { LISTINGS } from "./index.server.ts";
-import { prepareQuery } from "./query.ts";
+import { prepareQuery, searchText } from "./query.ts";
 import { keepCatalogueVocabularyFresh } from "./vocabulary.server.ts";
 import { FACETS, HIGHLIGHT_END, HIGHLIGHT_START, type Facet, type SearchHit, type SearchParams, type SearchResult } from "./schema.ts";
 
@@ -70,7 +70,7 @@ async function searchMeilisearch(params: SearchParams): Promise<SearchResult> {
   // Everyday wording, slips and stop words handled (query.ts); the strategy depends on the words.
   keepCatalogueVocabularyFresh();
   const prepared = prepareQuery(params.q);
-  const base: MeiliSearchParams = { q: prepared.q, matchingStrategy: prepared.matchingStrategy };
+  const base: MeiliSearchParams = { q: searchText(prepared), matchingStrategy: prepared.matchingStrategy };
   const main = {
     ...base,
     indexUid: indexName(LISTINGS),
