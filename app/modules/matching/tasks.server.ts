@@ -4,7 +4,12 @@ import { logger } from "~/lib/logger.server.ts";
 import { singleton } from "~/lib/singleton.server.ts";
 import { MATCH_DIGEST_TASK, sendMatchDigest } from "./digest.server.ts";
 import { MATCH_FULL_PASS_TASK, MATCH_LISTING_TASK } from "./enqueue.server.ts";
-import { recomputeListings, runFullPass, type ListingRecompute } from "./matching.server.ts";
+import {
+  recomputeListings,
+  runFullPass,
+  type ListingRecompute,
+  type Serialiser,
+} from "./matching.server.ts";
 
 /**
  * Matching jobs that run at the same time are recomputed together (recomputeListings: one
@@ -18,25 +23,28 @@ const BATCH_WINDOW_MS = 20;
 const MAX_BATCH = 32;
 
 /**
- * One batch at a time in a process: two batches touching the same needs would wait for each
- * other's locks while holding pooled connections, and on two cores they gain nothing. The next
- * batch gathers the jobs that start meanwhile.
+ * One batch writes at a time in a process: two batches touching the same needs would wait for
+ * each other's locks while holding pooled connections. Reading and searching are not held
+ * back, so the next batch searches Meilisearch while this one writes to PostgreSQL.
  */
-let previous: Promise<unknown> = Promise.resolve();
-function oneBatchAtATime(ids: readonly string[]) {
-  const run = previous.then(() => recomputeListings(ids));
-  previous = run.catch(() => undefined);
-  return run;
-}
+let writes: Promise<unknown> = Promise.resolve();
+const oneWriterAtATime: Serialiser = (write) => {
+  const turn = writes.then(write);
+  writes = turn.catch(() => undefined);
+  return turn;
+};
 
 const listingRecomputes = singleton(
   "matching-recomputes",
   () =>
-    new DataLoader<string, ListingRecompute>(oneBatchAtATime, {
-      cache: false,
-      maxBatchSize: MAX_BATCH,
-      batchScheduleFn: (dispatch) => setTimeout(dispatch, BATCH_WINDOW_MS),
-    }),
+    new DataLoader<string, ListingRecompute>(
+      (ids) => recomputeListings(ids, { writing: oneWriterAtATime }),
+      {
+        cache: false,
+        maxBatchSize: MAX_BATCH,
+        batchScheduleFn: (dispatch) => setTimeout(dispatch, BATCH_WINDOW_MS),
+      }
+    )
 );
 
 /**
@@ -47,14 +55,16 @@ export const matchingTasks: TaskList = {
   /** Queued by the search index job after a listing's document was upserted or deleted. */
   [MATCH_LISTING_TASK]: async (payload) => {
     const { listingId } = payload as { listingId?: unknown };
-    if (typeof listingId !== "string") throw new Error(`bad payload: ${JSON.stringify(payload)}`);
+    if (typeof listingId !== "string")
+      throw new Error(`bad payload: ${JSON.stringify(payload)}`);
     const result = await listingRecomputes.load(listingId);
     logger.debug("matches recomputed", { listingId, ...result });
   },
   /** One listing's digest of new suggestions (scheduled by notifySuggested; at most one per listing per day). */
   [MATCH_DIGEST_TASK]: async (payload) => {
     const { listingId } = payload as { listingId?: unknown };
-    if (typeof listingId !== "string") throw new Error(`bad payload: ${JSON.stringify(payload)}`);
+    if (typeof listingId !== "string")
+      throw new Error(`bad payload: ${JSON.stringify(payload)}`);
     const outcome = await sendMatchDigest(listingId);
     logger.debug("match digest", { listingId, ...outcome });
   },
