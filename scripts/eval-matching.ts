@@ -144,11 +144,7 @@ async function main() {
 
       // Calibration: every candidate pair the matcher scored.
       const pairs: { need: string; offer: string; score: number; grade: Grade; components?: Record<string, number>; excluded?: boolean }[] = [];
-      const select = {
-        id: true, type: true, title: true, language: true, summary: true, keywords: true, problemStatement: true, applications: true, organisationId: true,
-        trl: true, minTrl: true, priceType: true, priceMin: true, priceMax: true, currency: true, budgetMin: true, budgetMax: true,
-        budgetCurrency: true, transferModes: true, preferredProvinceCodes: true, provinceCode: true, sectors: { select: { sectorCode: true } },
-      } as const;
+      const select = matching.factsSelect;
       for (const ref of needRefs) {
         const need = await prisma.listing.findUniqueOrThrow({ where: { id: idOf.get(ref)! }, select });
         const { scored } = await (matching.scoreOffersForNeed as unknown as (n: typeof need) => Promise<{ scored: { offerId: string; score: number; components?: Record<string, number>; excluded?: boolean }[] }>)(need);
