@@ -20,7 +20,7 @@ export function loadSynonyms(): Record<string, string[]> {
 export function listingIndexSettings(): Settings {
   return {
     // Searched in this order of importance.
-    searchableAttributes: ["title", "keywords", "summary", "folded", "concepts", "sectorLabels", "organisationName", "provinceNames", "description", "descriptionConcepts", "marked"],
+    searchableAttributes: ["title", "keywords", "summary", "folded", "sectorLabels", "organisationName", "provinceNames", "concepts", "description", "descriptionConcepts", "marked"],
     filterableAttributes: [
       "type",
       "sectorCodes",
