@@ -58,7 +58,7 @@ describe("preparing a search query", () => {
     expect(markedToken("thuỷ")).toBe(markedToken("thủy"));
     expect(markedToken("đường")).toMatch(/^[a-z]+$/);
     expect(markedToken("may")).toBeNull();
-    expect(prepareQuery("mây")).toMatchObject({ q: "mây", marked: [markedToken("mây")], matchingStrategy: "last" });
+    expect(prepareQuery("mây")).toMatchObject({ q: "mây", marked: [markedToken("mây")], matchingStrategy: "frequency" });
     expect(searchText(prepareQuery("ghế mây"))).toBe(`ghế mây ${markedToken("ghế")} ${markedToken("mây")}`);
     // Longer queries carry their own context; unmarked ones have no marks to keep.
     expect(prepareQuery("máy sấy cà phê").marked).toEqual([]);

@@ -330,13 +330,13 @@ export function prepareQuery(raw: string, vocab?: Vocabulary): PreparedQuery {
   // Unchanged wording keeps the person's own punctuation.
   result.q = result.concepts.length || result.corrections.length || result.dropped.length ? q : raw;
   // One or two words typed with marks have no context to tell mây (rattan) from máy (machine),
-  // which Meilisearch folds alike: their marked spellings follow as optional last words (with
-  // the "last" strategy, the first given up), so listings spelling them the same way come first
-  // and the others still follow.
+  // which Meilisearch folds alike: their marked spellings are asked too. Under "frequency" the
+  // folded word, matching more listings, is given up before its marked spelling, so listings
+  // spelling it the same way are found and the others are not; a spelling no listing uses is
+  // given up first ("hạt điêu" still finds "hạt điều").
   const plain = kept.filter((w) => !w.startsWith(CONCEPT_PREFIX));
   if (plain.length > 0 && plain.length <= MARKED_WORDS_MAX && plain.length === kept.length && plain.some(hasMarks)) {
     result.marked = plain.map(markedToken).filter((t): t is string => t !== null);
-    result.matchingStrategy = "last";
   }
   return result;
 }
