@@ -115,8 +115,8 @@ async function main() {
   const indexed = await reindexAll({ batchSize: 5_000 });
   console.log(`  ${indexed.documents} documents in ${indexed.seconds.toFixed(1)} s`);
 
-  // Capture the exact multi-search request the module sends, to replay it raw.
-  const client = meili();
+  // Capture the exact multi-search request the module sends (with the search page's client), to replay it raw.
+  const client = meili("search");
   const original = client.multiSearch.bind(client);
   let captured: Parameters<typeof client.multiSearch>[0] | undefined;
   client.multiSearch = ((request: Parameters<typeof client.multiSearch>[0]) => {
@@ -149,8 +149,10 @@ async function main() {
   const rawTimes: number[] = [];
   const requests = new Map<string, NonNullable<typeof captured>>();
   for (const query of QUERIES) {
+    captured = undefined;
     await viaModule(query); // warm up, and capture the request
-    requests.set(query, captured!);
+    if (!captured) throw new Error(`the search module sent no multi-search for ${query}`);
+    requests.set(query, captured);
   }
   for (let round = 0; round < args.rounds; round++) {
     for (const query of QUERIES) {
