@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "~/lib/db.server.ts";
 import { ensureListingsIndex, listingsIndex } from "~/modules/search/index.server.ts";
-import { reconcile, syncListing } from "~/modules/search/sync.server.ts";
+import { reconcile, reindexAll, syncListing } from "~/modules/search/sync.server.ts";
 import { createListing, createOrganisation } from "./factories/index.ts";
 
 /**
@@ -52,5 +52,16 @@ describe("reconcile between a moving index and database", () => {
     await prisma.listing.update({ where: { id: ids.changedMeanwhile }, data: { status: "ARCHIVED", archivedAt: new Date() } });
     const drift = await reconcile();
     expect(drift).toMatchObject({ missing: [ids.trulyMissing], stale: [ids.steady], extra: [ids.changedMeanwhile] });
+  });
+
+  it("a reindex right after a bulk load re-syncs nothing it wrote as it is (every listing changed within its window)", async () => {
+    await prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs`;
+    await prisma.listing.update({ where: { id: ids.changedMeanwhile }, data: { status: "PUBLISHED", archivedAt: null } });
+    const organisation = await createOrganisation();
+    for (let i = 0; i < 5; i++) await createListing(organisation.id, { title: `Lò hơi sinh khối ${i}` });
+    const result = await reindexAll({ batchSize: 3 });
+    expect(result.resynced).toBe(0);
+    expect(await prisma.$queryRaw<unknown[]>`SELECT 1 FROM graphile_worker.jobs WHERE task_identifier = 'search:index-listing'`).toEqual([]);
+    expect(await reconcile()).toMatchObject({ missing: [], stale: [], extra: [] });
   });
 });

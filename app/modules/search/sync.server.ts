@@ -94,8 +94,8 @@ const REINDEX_WINDOW_MARGIN_MS = 60_000;
  * documents into the live index; the swap would replace them with the
  * snapshot's older ones (and bring back listings unpublished meanwhile). So the
  * moment the build starts is remembered, and after the swap every listing whose
- * row changed since then (public or not any more, or whose featured placement
- * ended) gets an outbox job, and a reconcile pass queues whatever else differs
+ * row changed since then into a version the build did not write (public or not
+ * any more, or whose featured placement ended) gets an outbox job, and a reconcile pass queues whatever else differs
  * (a long import transaction that committed during the build with older
  * timestamps). Outbox jobs, not direct writes: they run in the listing's serial
  * queue, so a re-sync cannot overtake a newer change.
@@ -113,9 +113,12 @@ export async function reindexAll(
   let count = 0;
   let after: string | null = null;
   const started = performance.now();
+  /** The version (updatedAt, in the document's whole seconds) the build wrote of each listing. */
+  const built = new Map<string, number>();
   for (;;) {
     const page: ListingDocument[] = await loadDocumentPage(after, batchSize);
     if (page.length === 0) break;
+    for (const document of page) built.set(document.id, document.updatedAt);
     const task = await client.index(building).addDocuments(page, { primaryKey: "id" }).waitTask({ timeout: 300_000 });
     if (task.status !== "succeeded") throw new Error(`indexing into ${building} failed (task ${task.uid}): ${task.error?.message}`);
     count += page.length;
@@ -126,7 +129,7 @@ export async function reindexAll(
   const swap = await client.swapIndexes([{ indexes: [live, building], rename: false }]).waitTask({ timeout: 60_000 });
   if (swap.status !== "succeeded") throw new Error(`swapping ${building} in failed (task ${swap.uid}): ${swap.error?.message}`);
   await client.index(building).delete().waitTask({ timeout: 60_000 });
-  const changed = await listingsChangedSince(since);
+  const changed = await listingsChangedSince(since, built);
   await enqueueSyncs(changed);
   const drift = await reconcile({ repair: "outbox", skipPending: true });
   const resynced = changed.length + drift.repaired;
@@ -135,13 +138,21 @@ export async function reindexAll(
   return { documents: count, resynced, seconds, perSecond: count / Math.max(seconds, 0.001) };
 }
 
-/** Ids of listings, public or not, whose row changed since `since`, or whose featured placement ended since then. */
-async function listingsChangedSince(since: Date): Promise<string[]> {
+/**
+ * Ids of listings, public or not, whose row changed since `since` into another version than
+ * the build wrote (a listing written as it is now needs nothing: right after a bulk load,
+ * every listing changed within the window and the build has them all), or whose featured
+ * placement ended since then.
+ */
+async function listingsChangedSince(since: Date, built: ReadonlyMap<string, number>): Promise<string[]> {
+  const now = new Date();
   const rows = await prisma.listing.findMany({
-    where: { OR: [{ updatedAt: { gte: since } }, { featuredUntil: { gte: since, lte: new Date() } }] },
-    select: { id: true },
+    where: { OR: [{ updatedAt: { gte: since } }, { featuredUntil: { gte: since, lte: now } }] },
+    select: { id: true, updatedAt: true, featuredUntil: true },
   });
-  return rows.map((r) => r.id);
+  return rows
+    .filter((r) => built.get(r.id) !== Math.floor(r.updatedAt.getTime() / 1000) || (r.featuredUntil !== null && r.featuredUntil >= since && r.featuredUntil <= now))
+    .map((r) => r.id);
 }
 
 /** Outbox jobs for these listings, a thousand per statement. */
