@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
@@ -54,6 +55,30 @@ export interface ListingDocument {
   publishedAt: number;
   /** Unix seconds of the row's last change, to detect stale documents. */
   updatedAt: number;
+  /** The vocabulary the document was built with (documentVocabulary): documents of an older one are rebuilt at start. */
+  vocabulary: string;
+}
+
+/**
+ * Bumped when toDocument changes what it derives from a row, so documents built the old way
+ * are rebuilt (with the vocabulary's hash, documentVocabulary).
+ */
+const DOCUMENT_SHAPE = 1;
+
+let vocabularyHash: string | null = null;
+
+/**
+ * A short hash of what documents derive from the vocabulary (the synonym groups and the
+ * everyday-problem concepts, which documents carry as concepts) and of DOCUMENT_SHAPE. A deploy
+ * that changes either leaves documents built the old way; prepareSearch (startup.server.ts)
+ * finds them by this field and rebuilds the index.
+ */
+export function documentVocabulary(): string {
+  vocabularyHash ??= createHash("sha256")
+    .update(JSON.stringify([DOCUMENT_SHAPE, synonymGroups, conceptSynonyms()]))
+    .digest("hex")
+    .slice(0, 16);
+  return vocabularyHash;
 }
 
 /** VND per USD for price filters and sorting; a setting, not live market data. */
@@ -255,6 +280,7 @@ export function toDocument(row: Row, now = new Date()): ListingDocument {
     featuredRank: featured ? 1 : 0,
     publishedAt: Math.floor((row.publishedAt ?? row.updatedAt).getTime() / 1000),
     updatedAt: Math.floor(row.updatedAt.getTime() / 1000),
+    vocabulary: documentVocabulary(),
   };
 }
 

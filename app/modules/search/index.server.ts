@@ -36,6 +36,8 @@ export function listingIndexSettings(): Settings {
       "organisationId",
       "countryCode",
       "publishedAt",
+      // Documents built with an older vocabulary are found by it at start (startup.server.ts).
+      "vocabulary",
     ],
     sortableAttributes: ["publishedAt", "priceVnd", "trl"],
     // Featured listings come first among results that are otherwise equally relevant.
