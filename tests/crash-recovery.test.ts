@@ -55,6 +55,8 @@ function spawnWorker(): ChildProcess {
       MEILI_MASTER_KEY: server.masterKey,
       // Requests to the frozen Meilisearch hang instead of failing, so the jobs keep their locks.
       MEILI_TIMEOUT_MS: "300000",
+      // Two jobs at a time, so the test knows how many locks the worker takes.
+      WORKER_CONCURRENCY: "2",
       LOG_LEVEL: "error",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -122,7 +124,7 @@ describe("after a worker is killed with -9 mid-import", () => {
       return ids.length === 2 && ids;
     }, 60_000);
 
-    // Meilisearch freezes; the import commits 40 listings, each with its outbox job over the 16 queues.
+    // Meilisearch freezes; the import commits 40 listings, each with its outbox job over the INDEX_QUEUES queues.
     process.kill(server.pid!, "SIGSTOP");
     const rows = Array.from({ length: 40 }, (_, i) => catalogueRow(`crash-${i}`, `Công nghệ sấy nông sản số ${i} tiết kiệm điện`));
     const report = await importCatalogue(broker, { fileName: "catalogue.json", content: JSON.stringify(rows) });
