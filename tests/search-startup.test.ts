@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { meili } from "~/lib/meili.server.ts";
-import { documentVocabulary } from "~/modules/search/document.server.ts";
+import { documentVocabulary, type ListingDocument } from "~/modules/search/document.server.ts";
 import { ensureListingsIndex, listingsIndex } from "~/modules/search/index.server.ts";
 import { prepareSearch } from "~/modules/search/startup.server.ts";
 import { syncListing } from "~/modules/search/sync.server.ts";
@@ -43,7 +43,7 @@ describe("prepareSearch", () => {
     const [older, unnamed] = (await listingsIndex().getDocuments({ limit: 2 })).results;
     const { vocabulary: _, ...withoutVocabulary } = unnamed!;
     await listingsIndex().deleteDocument(unnamed!.id).waitTask();
-    await listingsIndex().addDocuments([{ ...older!, vocabulary: "0123456789abcdef", concepts: [] }, withoutVocabulary as typeof unnamed]).waitTask();
+    await listingsIndex().addDocuments([{ ...older!, vocabulary: "0123456789abcdef", concepts: [] }, withoutVocabulary as ListingDocument]).waitTask();
     expect((await vocabularies()).filter((v) => v === documentVocabulary())).toEqual([]);
     expect(await prepareSearch()).toBe(true);
     expect(await vocabularies()).toEqual([documentVocabulary(), documentVocabulary()]);

@@ -5,30 +5,11 @@ import { singleton } from "~/lib/singleton.server.ts";
 import { logger } from "~/lib/logger.server.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
 import { USD_VND_RATE } from "~/modules/search/document.server.ts";
-import {
-  findCandidates,
-  findCandidatesOfMany,
-  NEED_TYPES,
-  OFFER_TYPES,
-} from "~/modules/search/related.server.ts";
+import { findCandidates, findCandidatesOfMany, NEED_TYPES, OFFER_TYPES } from "~/modules/search/related.server.ts";
 import { notifySuggested } from "./digest.server.ts";
 import { getTermStats } from "./idf.server.ts";
-import {
-  MAX_PER_NEED,
-  rankPairs,
-  scorePair,
-  type NeedFacts,
-  type OfferFacts,
-  type PairScore,
-} from "./scoring.ts";
-import {
-  listingSimilarity,
-  listingTerms,
-  queryTerms,
-  vectorOf,
-  type TermStats,
-  type TextVector,
-} from "./text.ts";
+import { MAX_PER_NEED, rankPairs, scorePair, type NeedFacts, type OfferFacts, type PairScore } from "./scoring.ts";
+import { listingSimilarity, listingTerms, queryTerms, vectorOf, type TermStats, type TextVector } from "./text.ts";
 
 /**
  * Matching (DESIGN.md §3, docs/matching.md). Candidates come from one Meilisearch
@@ -76,10 +57,7 @@ export const factsSelect = {
 } satisfies Prisma.ListingSelect;
 export type FactsRow = Prisma.ListingGetPayload<{ select: typeof factsSelect }>;
 
-function toVnd(
-  amount: bigint | null,
-  currency: "VND" | "USD" | null
-): number | null {
+function toVnd(amount: bigint | null, currency: "VND" | "USD" | null): number | null {
   if (amount === null) return null;
   return currency === "USD" ? Number(amount) * USD_VND_RATE : Number(amount);
 }
@@ -109,50 +87,28 @@ function offerFacts(row: FactsRow): OfferFacts {
   };
 }
 
-type TextRow = Pick<
-  FactsRow,
-  "title" | "keywords" | "summary" | "problemStatement" | "applications"
->;
+type TextRow = Pick<FactsRow, "title" | "keywords" | "summary" | "problemStatement" | "applications">;
 
 /** A listing's text as a vector under the current term statistics. */
-export const textVectorOf = (row: TextRow, stats: TermStats): TextVector =>
-  vectorOf(listingTerms(row), stats);
+export const textVectorOf = (row: TextRow, stats: TermStats): TextVector => vectorOf(listingTerms(row), stats);
 
 /** Scores one pair from both listings' rows (the one formula for both directions). */
-export function scoreRows(
-  need: FactsRow,
-  offer: FactsRow,
-  stats: TermStats,
-  vectors?: { need?: TextVector; offer?: TextVector }
-): PairScore {
-  const text = listingSimilarity(
-    vectors?.need ?? textVectorOf(need, stats),
-    vectors?.offer ?? textVectorOf(offer, stats),
-    need.language,
-    offer.language
-  );
+export function scoreRows(need: FactsRow, offer: FactsRow, stats: TermStats, vectors?: { need?: TextVector; offer?: TextVector }): PairScore {
+  const text = listingSimilarity(vectors?.need ?? textVectorOf(need, stats), vectors?.offer ?? textVectorOf(offer, stats), need.language, offer.language);
   return scorePair(needFacts(need), offerFacts(offer), text);
 }
 
 /** What to search for a listing's candidates: its most telling terms, as phrases. */
-export const candidateSource = (row: TextRow, stats: TermStats) => ({
-  terms: queryTerms(listingTerms(row), stats, CANDIDATE_TERMS),
-});
+export const candidateSource = (row: TextRow, stats: TermStats) => ({ terms: queryTerms(listingTerms(row), stats, CANDIDATE_TERMS) });
 
 export interface ScoredOffer extends PairScore {
   offerId: string;
 }
 
 /** Every candidate offer of a published need (and the offers in `alsoIds`), scored, best first. */
-export async function scoreOffersForNeed(
-  need: FactsRow,
-  alsoIds: readonly string[] = []
-): Promise<{ scored: ScoredOffer[]; offers: Map<string, FactsRow> }> {
+export async function scoreOffersForNeed(need: FactsRow, alsoIds: readonly string[] = []): Promise<{ scored: ScoredOffer[]; offers: Map<string, FactsRow> }> {
   const stats = await getTermStats();
-  const candidates = await findCandidates(
-    candidateSource(need, stats),
-    candidateOptions(need)
-  );
+  const candidates = await findCandidates(candidateSource(need, stats), candidateOptions(need));
   const ids = [...new Set([...candidates.map((c) => c.id), ...alsoIds])];
   const rows = await publicFacts(ids);
   return scoreNeedAgainst(need, rows, stats);
@@ -161,52 +117,26 @@ export async function scoreOffersForNeed(
 /** Hits per query and the other side's types, for a listing's candidate search. */
 function candidateOptions(row: FactsRow) {
   const types = row.type === "TECHNOLOGY_REQUEST" ? OFFER_TYPES : NEED_TYPES;
-  return {
-    types,
-    limit: CANDIDATES_PER_QUERY,
-    excludeOrganisationId: row.organisationId,
-  };
+  return { types, limit: CANDIDATES_PER_QUERY, excludeOrganisationId: row.organisationId };
 }
 
 /** The facts of those of these listings that are public now (the index may lag the database by a moment). */
 async function publicFacts(ids: readonly string[]): Promise<FactsRow[]> {
   const rows: FactsRow[] = [];
   for (let i = 0; i < ids.length; i += 5_000) {
-    rows.push(
-      ...(await prisma.listing.findMany({
-        where: { id: { in: ids.slice(i, i + 5_000) }, ...publicListingWhere() },
-        select: factsSelect,
-      }))
-    );
+    rows.push(...(await prisma.listing.findMany({ where: { id: { in: ids.slice(i, i + 5_000) }, ...publicListingWhere() }, select: factsSelect })));
   }
   return rows;
 }
 
-const isOffer = (row: FactsRow) =>
-  (OFFER_TYPES as readonly string[]).includes(row.type);
+const isOffer = (row: FactsRow) => (OFFER_TYPES as readonly string[]).includes(row.type);
 
 /** A need scored against the offers among `rows` of other organisations, best first. */
-function scoreNeedAgainst(
-  need: FactsRow,
-  rows: readonly FactsRow[],
-  stats: TermStats,
-  vectors?: VectorCache
-) {
-  const offers = rows.filter(
-    (r) => isOffer(r) && r.organisationId !== need.organisationId
-  );
+function scoreNeedAgainst(need: FactsRow, rows: readonly FactsRow[], stats: TermStats, vectors?: VectorCache) {
+  const offers = rows.filter((r) => isOffer(r) && r.organisationId !== need.organisationId);
   const needVector = vectorFor(need, stats, vectors);
-  const scored = offers.map((offer) => ({
-    offerId: offer.id,
-    ...scoreRows(need, offer, stats, {
-      need: needVector,
-      offer: vectorFor(offer, stats, vectors),
-    }),
-  }));
-  return {
-    scored: rankPairs(scored),
-    offers: new Map(offers.map((r) => [r.id, r])),
-  };
+  const scored = offers.map((offer) => ({ offerId: offer.id, ...scoreRows(need, offer, stats, { need: needVector, offer: vectorFor(offer, stats, vectors) }) }));
+  return { scored: rankPairs(scored), offers: new Map(offers.map((r) => [r.id, r])) };
 }
 
 /** Text vectors of the listings of one batch, computed once each. */
@@ -218,16 +148,9 @@ type VectorCache = Map<string, TextVector>;
  * pairs, concepts) is most of the cost of scoring a pair. A vector is keyed by the listing's
  * id and updatedAt, and belongs to one set of term statistics (a refresh starts a new cache).
  */
-const recentVectors = singleton("matching-vectors", () => ({
-  stats: null as TermStats | null,
-  cache: new LRUCache<string, TextVector>({ max: 20_000 }),
-}));
+const recentVectors = singleton("matching-vectors", () => ({ stats: null as TermStats | null, cache: new LRUCache<string, TextVector>({ max: 20_000 }) }));
 
-function vectorFor(
-  row: FactsRow,
-  stats: TermStats,
-  batch?: VectorCache
-): TextVector {
+function vectorFor(row: FactsRow, stats: TermStats, batch?: VectorCache): TextVector {
   const recent = recentVectors;
   if (recent.stats !== stats) {
     recent.cache.clear();
@@ -246,10 +169,7 @@ function vectorFor(
 /** Removes the SUGGESTED matches of a listing that is no longer public; decided ones stay. */
 export async function removeSuggestions(listingId: string): Promise<number> {
   const { count } = await prisma.match.deleteMany({
-    where: {
-      status: "SUGGESTED",
-      OR: [{ offerListingId: listingId }, { requestListingId: listingId }],
-    },
+    where: { status: "SUGGESTED", OR: [{ offerListingId: listingId }, { requestListingId: listingId }] },
   });
   return count;
 }
@@ -273,11 +193,7 @@ interface ScoreUpdate {
 }
 
 /** New scores and reasons for several matches in one statement. */
-async function updateScores(
-  tx: Tx,
-  updates: readonly ScoreUpdate[],
-  now: Date
-) {
+async function updateScores(tx: Tx, updates: readonly ScoreUpdate[], now: Date) {
   if (updates.length === 0) return;
   const ids = updates.map((u) => u.id);
   const scores = updates.map((u) => u.pair.score);
@@ -296,11 +212,7 @@ interface NewPair {
 }
 
 /** Creates suggestions in one statement and tells both organisations of each (notifySuggested). */
-async function createSuggestions(
-  tx: Tx,
-  pairs: readonly NewPair[],
-  now: Date
-): Promise<number> {
+async function createSuggestions(tx: Tx, pairs: readonly NewPair[], now: Date): Promise<number> {
   if (pairs.length === 0) return 0;
   const created = await tx.match.createManyAndReturn({
     data: pairs.map(({ need, offer, pair }) => ({
@@ -318,11 +230,9 @@ async function createSuggestions(
   await notifySuggested(
     tx,
     created.map((match) => {
-      const { need, offer, pair } = byKey.get(
-        `${match.offerListingId}|${match.requestListingId}`
-      )!;
+      const { need, offer, pair } = byKey.get(`${match.offerListingId}|${match.requestListingId}`)!;
       return { need, offer, score: pair.score };
-    })
+    }),
   );
   return created.length;
 }
@@ -334,60 +244,32 @@ async function createSuggestions(
  * suggestions that no longer qualify. Serialised per need by an advisory lock.
  */
 export async function recomputeNeed(needId: string): Promise<NeedRecompute> {
-  const need = await prisma.listing.findFirst({
-    where: { id: needId, type: "TECHNOLOGY_REQUEST", ...publicListingWhere() },
-    select: factsSelect,
-  });
-  if (!need)
-    return { created: 0, updated: 0, removed: await removeSuggestions(needId) };
-  const before = await prisma.match.findMany({
-    where: { requestListingId: need.id },
-    select: { offerListingId: true },
-  });
+  const need = await prisma.listing.findFirst({ where: { id: needId, type: "TECHNOLOGY_REQUEST", ...publicListingWhere() }, select: factsSelect });
+  if (!need) return { created: 0, updated: 0, removed: await removeSuggestions(needId) };
+  const before = await prisma.match.findMany({ where: { requestListingId: need.id }, select: { offerListingId: true } });
   const { scored, offers } = await scoreOffersForNeed(
     need,
-    before.map((m) => m.offerListingId)
+    before.map((m) => m.offerListingId),
   );
   return applyNeed(need, scored, offers);
 }
 
 /** Writes a need's list from its scored offers (recomputeNeed). */
-function applyNeed(
-  need: FactsRow,
-  scored: readonly ScoredOffer[],
-  offers: ReadonlyMap<string, FactsRow>
-): Promise<NeedRecompute> {
+function applyNeed(need: FactsRow, scored: readonly ScoredOffer[], offers: ReadonlyMap<string, FactsRow>): Promise<NeedRecompute> {
   const suggested = scored.filter((s) => s.qualifies).slice(0, MAX_PER_NEED);
   const byOffer = new Map(scored.map((s) => [s.offerId, s]));
   const keep = new Set(suggested.map((s) => s.offerId));
   return prisma.$transaction(async (tx) => {
     await lockNeeds(tx, [need.id]);
-    const existing = await tx.match.findMany({
-      where: { requestListingId: need.id },
-      select: { id: true, offerListingId: true, status: true },
-    });
+    const existing = await tx.match.findMany({ where: { requestListingId: need.id }, select: { id: true, offerListingId: true, status: true } });
     const known = new Set(existing.map((m) => m.offerListingId));
     const now = new Date();
     // Decided matches keep their status whatever the score; suggestions stay only while they qualify.
-    const stale = new Set(
-      existing
-        .filter((m) => m.status === "SUGGESTED" && !keep.has(m.offerListingId))
-        .map((m) => m.id)
-    );
-    const updates = existing
-      .filter((m) => !stale.has(m.id) && byOffer.has(m.offerListingId))
-      .map((m) => ({ id: m.id, pair: byOffer.get(m.offerListingId)! }));
+    const stale = new Set(existing.filter((m) => m.status === "SUGGESTED" && !keep.has(m.offerListingId)).map((m) => m.id));
+    const updates = existing.filter((m) => !stale.has(m.id) && byOffer.has(m.offerListingId)).map((m) => ({ id: m.id, pair: byOffer.get(m.offerListingId)! }));
     await updateScores(tx, updates, now);
-    const removed = stale.size
-      ? (
-          await tx.match.deleteMany({
-            where: { id: { in: [...stale] }, status: "SUGGESTED" },
-          })
-        ).count
-      : 0;
-    const fresh = suggested
-      .filter((s) => !known.has(s.offerId))
-      .map((pair) => ({ need, offer: offers.get(pair.offerId)!, pair }));
+    const removed = stale.size ? (await tx.match.deleteMany({ where: { id: { in: [...stale] }, status: "SUGGESTED" } })).count : 0;
+    const fresh = suggested.filter((s) => !known.has(s.offerId)).map((pair) => ({ need, offer: offers.get(pair.offerId)!, pair }));
     const created = await createSuggestions(tx, fresh, now);
     return { created, updated: updates.length, removed };
   });
@@ -409,96 +291,36 @@ export interface OfferUpdate {
  * recompute or the nightly pass.
  */
 export async function recomputeOffer(offerId: string): Promise<OfferUpdate> {
-  const offer = await prisma.listing.findFirst({
-    where: {
-      id: offerId,
-      type: { in: [...OFFER_TYPES] },
-      ...publicListingWhere(),
-    },
-    select: factsSelect,
-  });
-  if (!offer)
-    return {
-      needs: 0,
-      created: 0,
-      updated: 0,
-      removed: await removeSuggestions(offerId),
-    };
+  const offer = await prisma.listing.findFirst({ where: { id: offerId, type: { in: [...OFFER_TYPES] }, ...publicListingWhere() }, select: factsSelect });
+  if (!offer) return { needs: 0, created: 0, updated: 0, removed: await removeSuggestions(offerId) };
   const stats = await getTermStats();
   const [candidates, current] = await Promise.all([
     findCandidates(candidateSource(offer, stats), candidateOptions(offer)),
-    prisma.match.findMany({
-      where: { offerListingId: offer.id },
-      select: { requestListingId: true },
-    }),
+    prisma.match.findMany({ where: { offerListingId: offer.id }, select: { requestListingId: true } }),
   ]);
   const currentIds = current.map((m) => m.requestListingId);
-  const needs = await publicFacts([
-    ...new Set([...candidates.map((c) => c.id), ...currentIds]),
-  ]);
+  const needs = await publicFacts([...new Set([...candidates.map((c) => c.id), ...currentIds])]);
   return applyOffer(offer, needs, currentIds, stats);
 }
 
 /** Scores an offer against the needs among `rows` and updates their lists (recomputeOffer); `currentIds`: the needs it has a row with. */
-async function applyOffer(
-  offer: FactsRow,
-  rows: readonly FactsRow[],
-  currentIds: readonly string[],
-  stats: TermStats,
-  vectors?: VectorCache
-): Promise<OfferUpdate> {
-  const needs = rows.filter(
-    (r) =>
-      r.type === "TECHNOLOGY_REQUEST" &&
-      r.organisationId !== offer.organisationId
-  );
+async function applyOffer(offer: FactsRow, rows: readonly FactsRow[], currentIds: readonly string[], stats: TermStats, vectors?: VectorCache): Promise<OfferUpdate> {
+  const needs = rows.filter((r) => r.type === "TECHNOLOGY_REQUEST" && r.organisationId !== offer.organisationId);
   const offerVector = vectorFor(offer, stats, vectors);
-  const pairs = new Map(
-    needs.map((need) => [
-      need.id,
-      {
-        need,
-        pair: scoreRows(need, offer, stats, {
-          offer: offerVector,
-          need: vectorFor(need, stats, vectors),
-        }),
-      },
-    ])
-  );
+  const pairs = new Map(needs.map((need) => [need.id, { need, pair: scoreRows(need, offer, stats, { offer: offerVector, need: vectorFor(need, stats, vectors) }) }]));
   // Only needs that want the offer now or already have a row for it are written to (and locked).
   // A row to a need that stopped being public is left to that need's own job and the nightly pass.
-  const needIds = [
-    ...new Set([
-      ...currentIds,
-      ...[...pairs.values()]
-        .filter((p) => p.pair.qualifies)
-        .map((p) => p.need.id),
-    ]),
-  ].filter((id) => pairs.has(id));
-  if (needIds.length === 0)
-    return { needs: needs.length, created: 0, updated: 0, removed: 0 };
+  const needIds = [...new Set([...currentIds, ...[...pairs.values()].filter((p) => p.pair.qualifies).map((p) => p.need.id)])].filter((id) => pairs.has(id));
+  if (needIds.length === 0) return { needs: needs.length, created: 0, updated: 0, removed: 0 };
   return prisma.$transaction(async (tx) => {
     await lockNeeds(tx, needIds);
     // Each touched need's suggestions (to rank against) and its row for this offer, in one read.
     const rows = await tx.match.findMany({
-      where: {
-        requestListingId: { in: needIds },
-        OR: [{ status: "SUGGESTED" }, { offerListingId: offer.id }],
-      },
-      select: {
-        id: true,
-        offerListingId: true,
-        requestListingId: true,
-        status: true,
-        score: true,
-      },
+      where: { requestListingId: { in: needIds }, OR: [{ status: "SUGGESTED" }, { offerListingId: offer.id }] },
+      select: { id: true, offerListingId: true, requestListingId: true, status: true, score: true },
     });
     const byNeed = new Map<string, typeof rows>();
-    for (const row of rows)
-      byNeed.set(row.requestListingId, [
-        ...(byNeed.get(row.requestListingId) ?? []),
-        row,
-      ]);
+    for (const row of rows) byNeed.set(row.requestListingId, [...(byNeed.get(row.requestListingId) ?? []), row]);
     const now = new Date();
     const updates: ScoreUpdate[] = [];
     const deletions: string[] = [];
@@ -514,19 +336,12 @@ async function applyOffer(
         if (pair.qualifies) updates.push({ id: mine.id, pair });
         else deletions.push(mine.id);
       } else if (pair.qualifies) {
-        const others = rankPairs(
-          list
-            .filter((m) => m.status === "SUGGESTED")
-            .map((m) => ({ ...m, offerId: m.offerListingId }))
-        );
+        const others = rankPairs(list.filter((m) => m.status === "SUGGESTED").map((m) => ({ ...m, offerId: m.offerListingId })));
         if (others.length < MAX_PER_NEED) {
           inserts.push({ need, offer, pair });
         } else {
           const last = others[MAX_PER_NEED - 1]!;
-          if (
-            pair.score > last.score ||
-            (pair.score === last.score && offer.id < last.offerId)
-          ) {
+          if (pair.score > last.score || (pair.score === last.score && offer.id < last.offerId)) {
             inserts.push({ need, offer, pair });
             // The list keeps MAX_PER_NEED suggestions: what ranked last (and anything past it) leaves.
             deletions.push(...others.slice(MAX_PER_NEED - 1).map((m) => m.id));
@@ -535,13 +350,7 @@ async function applyOffer(
       }
     }
     await updateScores(tx, updates, now);
-    const removed = deletions.length
-      ? (
-          await tx.match.deleteMany({
-            where: { id: { in: deletions }, status: "SUGGESTED" },
-          })
-        ).count
-      : 0;
+    const removed = deletions.length ? (await tx.match.deleteMany({ where: { id: { in: deletions }, status: "SUGGESTED" } })).count : 0;
     const created = await createSuggestions(tx, inserts, now);
     return { needs: needs.length, created, updated: updates.length, removed };
   });
@@ -551,15 +360,10 @@ async function applyOffer(
 /** Runs a batch's writes when it is its turn (see tasks.server.ts). */
 export type Serialiser = (write: () => Promise<void>) => Promise<void>;
 
-export type ListingRecompute =
-  | { kind: "gone" }
-  | ({ kind: "need" } & NeedRecompute)
-  | ({ kind: "offer" } & OfferUpdate);
+export type ListingRecompute = { kind: "gone" } | ({ kind: "need" } & NeedRecompute) | ({ kind: "offer" } & OfferUpdate);
 
 /** The matching job for one listing, whatever its type and state (run after its search document changed). */
-export async function recomputeListing(
-  listingId: string
-): Promise<ListingRecompute> {
+export async function recomputeListing(listingId: string): Promise<ListingRecompute> {
   const [outcome] = await recomputeListings([listingId]);
   if (outcome instanceof Error) throw outcome;
   return outcome!;
@@ -573,58 +377,25 @@ export async function recomputeListing(
  * failure fails its own job only. The outcomes come back in the order of `ids`; a failed
  * candidate search fails them all (thrown).
  */
-export async function recomputeListings(
-  ids: readonly string[],
-  options: { writing?: Serialiser } = {}
-): Promise<(ListingRecompute | Error)[]> {
+export async function recomputeListings(ids: readonly string[], options: { writing?: Serialiser } = {}): Promise<(ListingRecompute | Error)[]> {
   const unique = [...new Set(ids)];
   const [existing, listings] = await Promise.all([
-    prisma.listing.findMany({
-      where: { id: { in: unique } },
-      select: { id: true, type: true },
-    }),
+    prisma.listing.findMany({ where: { id: { in: unique } }, select: { id: true, type: true } }),
     publicFacts(unique),
   ]);
   const typeOf = new Map(existing.map((r) => [r.id, r.type]));
   const stats = await getTermStats();
   const [candidates, needRows, offerRows] = await Promise.all([
-    findCandidatesOfMany(
-      listings.map((row) => ({
-        source: candidateSource(row, stats),
-        options: candidateOptions(row),
-      }))
-    ),
-    prisma.match.findMany({
-      where: {
-        requestListingId: {
-          in: listings.filter((l) => !isOffer(l)).map((l) => l.id),
-        },
-      },
-      select: { requestListingId: true, offerListingId: true },
-    }),
-    prisma.match.findMany({
-      where: {
-        offerListingId: { in: listings.filter(isOffer).map((l) => l.id) },
-      },
-      select: { requestListingId: true, offerListingId: true },
-    }),
+    findCandidatesOfMany(listings.map((row) => ({ source: candidateSource(row, stats), options: candidateOptions(row) }))),
+    prisma.match.findMany({ where: { requestListingId: { in: listings.filter((l) => !isOffer(l)).map((l) => l.id) } }, select: { requestListingId: true, offerListingId: true } }),
+    prisma.match.findMany({ where: { offerListingId: { in: listings.filter(isOffer).map((l) => l.id) } }, select: { requestListingId: true, offerListingId: true } }),
   ]);
-  const related = new Map<string, string[]>(
-    listings.map((l, i) => [l.id, candidates[i]!.map((c) => c.id)])
-  );
-  for (const m of needRows)
-    related.get(m.requestListingId)!.push(m.offerListingId);
-  for (const m of offerRows)
-    related.get(m.offerListingId)!.push(m.requestListingId);
+  const related = new Map<string, string[]>(listings.map((l, i) => [l.id, candidates[i]!.map((c) => c.id)]));
+  for (const m of needRows) related.get(m.requestListingId)!.push(m.offerListingId);
+  for (const m of offerRows) related.get(m.offerListingId)!.push(m.requestListingId);
   const current = new Map<string, string[]>(listings.map((l) => [l.id, []]));
-  for (const m of offerRows)
-    current.get(m.offerListingId)!.push(m.requestListingId);
-  const facts = new Map(
-    (await publicFacts([...new Set([...related.values()].flat())])).map((r) => [
-      r.id,
-      r,
-    ])
-  );
+  for (const m of offerRows) current.get(m.offerListingId)!.push(m.requestListingId);
+  const facts = new Map((await publicFacts([...new Set([...related.values()].flat())])).map((r) => [r.id, r]));
   const vectors: VectorCache = new Map();
   const outcomes = new Map<string, ListingRecompute | Error>();
   const byId = new Map(listings.map((l) => [l.id, l]));
@@ -637,45 +408,18 @@ export async function recomputeListings(
         if (!type) outcomes.set(id, { kind: "gone" });
         else if (!listing) {
           const removed = await removeSuggestions(id);
-          outcomes.set(
-            id,
-            type === "TECHNOLOGY_REQUEST"
-              ? { kind: "need", created: 0, updated: 0, removed }
-              : { kind: "offer", needs: 0, created: 0, updated: 0, removed }
-          );
-        } else {
-          const rows = [...new Set(related.get(id))]
-            .map((other) => facts.get(other))
-            .filter((r): r is FactsRow => r !== undefined);
-          if (isOffer(listing))
-            outcomes.set(id, {
-              kind: "offer",
-              ...(await applyOffer(
-                listing,
-                rows,
-                current.get(id)!,
-                stats,
-                vectors
-              )),
-            });
+          outcomes.set(id, type === "TECHNOLOGY_REQUEST" ? { kind: "need", created: 0, updated: 0, removed } : { kind: "offer", needs: 0, created: 0, updated: 0, removed });
+        }
+        else {
+          const rows = [...new Set(related.get(id))].map((other) => facts.get(other)).filter((r): r is FactsRow => r !== undefined);
+          if (isOffer(listing)) outcomes.set(id, { kind: "offer", ...(await applyOffer(listing, rows, current.get(id)!, stats, vectors)) });
           else {
-            const { scored, offers } = scoreNeedAgainst(
-              listing,
-              rows,
-              stats,
-              vectors
-            );
-            outcomes.set(id, {
-              kind: "need",
-              ...(await applyNeed(listing, scored, offers)),
-            });
+            const { scored, offers } = scoreNeedAgainst(listing, rows, stats, vectors);
+            outcomes.set(id, { kind: "need", ...(await applyNeed(listing, scored, offers)) });
           }
         }
       } catch (error) {
-        outcomes.set(
-          id,
-          error instanceof Error ? error : new Error(String(error))
-        );
+        outcomes.set(id, error instanceof Error ? error : new Error(String(error)));
       }
     }
   });
@@ -695,28 +439,19 @@ export async function runFullPass(options: { pageSize?: number } = {}) {
   const now = new Date();
   const notPublic: Prisma.ListingWhereInput = { NOT: publicListingWhere(now) };
   const { count: dropped } = await prisma.match.deleteMany({
-    where: {
-      status: "SUGGESTED",
-      OR: [{ offerListing: notPublic }, { requestListing: notPublic }],
-    },
+    where: { status: "SUGGESTED", OR: [{ offerListing: notPublic }, { requestListing: notPublic }] },
   });
   const totals = { needs: 0, created: 0, updated: 0, removed: dropped };
   for (let after: string | undefined; ; ) {
     const page = await prisma.listing.findMany({
-      where: {
-        type: "TECHNOLOGY_REQUEST",
-        ...publicListingWhere(now),
-        ...(after ? { id: { gt: after } } : {}),
-      },
+      where: { type: "TECHNOLOGY_REQUEST", ...publicListingWhere(now), ...(after ? { id: { gt: after } } : {}) },
       orderBy: { id: "asc" },
       take: pageSize,
       select: { id: true },
     });
     if (page.length === 0) break;
     for (let i = 0; i < page.length; i += FULL_PASS_BATCH) {
-      for (const outcome of await recomputeListings(
-        page.slice(i, i + FULL_PASS_BATCH).map((p) => p.id)
-      )) {
+      for (const outcome of await recomputeListings(page.slice(i, i + FULL_PASS_BATCH).map((p) => p.id))) {
         if (outcome instanceof Error) throw outcome;
         if (outcome.kind !== "need") continue;
         totals.needs++;
@@ -727,9 +462,6 @@ export async function runFullPass(options: { pageSize?: number } = {}) {
     }
     after = page[page.length - 1]!.id;
   }
-  logger.info("matching full pass", {
-    ...totals,
-    ms: Math.round(performance.now() - started),
-  });
+  logger.info("matching full pass", { ...totals, ms: Math.round(performance.now() - started) });
   return totals;
 }

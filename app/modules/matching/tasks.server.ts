@@ -4,12 +4,7 @@ import { logger } from "~/lib/logger.server.ts";
 import { singleton } from "~/lib/singleton.server.ts";
 import { MATCH_DIGEST_TASK, sendMatchDigest } from "./digest.server.ts";
 import { MATCH_FULL_PASS_TASK, MATCH_LISTING_TASK } from "./enqueue.server.ts";
-import {
-  recomputeListings,
-  runFullPass,
-  type ListingRecompute,
-  type Serialiser,
-} from "./matching.server.ts";
+import { recomputeListings, runFullPass, type ListingRecompute, type Serialiser } from "./matching.server.ts";
 
 /**
  * Matching jobs that run at the same time are recomputed together (recomputeListings: one
@@ -37,14 +32,11 @@ const oneWriterAtATime: Serialiser = (write) => {
 const listingRecomputes = singleton(
   "matching-recomputes",
   () =>
-    new DataLoader<string, ListingRecompute>(
-      (ids) => recomputeListings(ids, { writing: oneWriterAtATime }),
-      {
-        cache: false,
-        maxBatchSize: MAX_BATCH,
-        batchScheduleFn: (dispatch) => setTimeout(dispatch, BATCH_WINDOW_MS),
-      }
-    )
+    new DataLoader<string, ListingRecompute>((ids) => recomputeListings(ids, { writing: oneWriterAtATime }), {
+      cache: false,
+      maxBatchSize: MAX_BATCH,
+      batchScheduleFn: (dispatch) => setTimeout(dispatch, BATCH_WINDOW_MS),
+    }),
 );
 
 /**
@@ -55,16 +47,14 @@ export const matchingTasks: TaskList = {
   /** Queued by the search index job after a listing's document was upserted or deleted. */
   [MATCH_LISTING_TASK]: async (payload) => {
     const { listingId } = payload as { listingId?: unknown };
-    if (typeof listingId !== "string")
-      throw new Error(`bad payload: ${JSON.stringify(payload)}`);
+    if (typeof listingId !== "string") throw new Error(`bad payload: ${JSON.stringify(payload)}`);
     const result = await listingRecomputes.load(listingId);
     logger.debug("matches recomputed", { listingId, ...result });
   },
   /** One listing's digest of new suggestions (scheduled by notifySuggested; at most one per listing per day). */
   [MATCH_DIGEST_TASK]: async (payload) => {
     const { listingId } = payload as { listingId?: unknown };
-    if (typeof listingId !== "string")
-      throw new Error(`bad payload: ${JSON.stringify(payload)}`);
+    if (typeof listingId !== "string") throw new Error(`bad payload: ${JSON.stringify(payload)}`);
     const outcome = await sendMatchDigest(listingId);
     logger.debug("match digest", { listingId, ...outcome });
   },
