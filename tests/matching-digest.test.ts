@@ -14,8 +14,8 @@ const DAY = 24 * HOUR;
 
 /** The digest jobs waiting in graphile-worker, by listing. */
 async function digestJobs() {
-  const rows = await prisma.$queryRaw<{ key: string; payload: { listingId: string }; run_at: Date }[]>`
-    SELECT j.key, j.payload, j.run_at FROM graphile_worker._private_jobs j
+  const rows = await prisma.$queryRaw<{ key: string; payload: { listingId: string }; run_at: Date; priority: number }[]>`
+    SELECT j.key, j.payload, j.run_at, j.priority FROM graphile_worker._private_jobs j
     JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = ${MATCH_DIGEST_TASK} ORDER BY j.key`;
   return rows;
 }
@@ -86,6 +86,8 @@ describe("match digests", () => {
     expect(jobs.map((j) => j.payload.listingId).sort()).toEqual([need, ...offers].sort());
     expect(new Set(jobs.map((j) => j.key)).size).toBe(jobs.length);
     expect(jobs.every((j) => j.run_at.getTime() >= Date.now() + DIGEST_DELAY_MS - 60_000)).toBe(true);
+    // Behind the matching jobs still waiting (priority 10): a due digest never holds matching up.
+    expect(jobs.every((j) => j.priority > 10)).toBe(true);
     expect(await prisma.notification.count({ where: { type: { in: ["MATCH_DIGEST", "MATCH_SUGGESTED"] } } })).toBe(0);
   });
 

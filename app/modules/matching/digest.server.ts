@@ -24,6 +24,12 @@ export const DIGEST_DELAY_MS = 10 * 60_000;
 const DIGEST_LISTED = 10;
 const DIGEST_MAX_ATTEMPTS = 10;
 /**
+ * After the search outbox (0) and matching (10): graphile-worker runs smaller numbers first. An
+ * import's digests fall due ten minutes after its first suggestions; run ahead of the matching
+ * still waiting, they held every worker slot and matching stopped until they were sent.
+ */
+const DIGEST_PRIORITY = 20;
+/**
  * A digest day runs from 00:00 UTC, 07:00 in Vietnam (UTC+7, no daylight saving), and
  * digests are sent only until QUIET_FROM_UTC_HOUR (22:00 in Vietnam): nobody gets a
  * "new partner" e-mail in the night, and the nightly full pass (01:00) reports at 07:00.
@@ -86,7 +92,7 @@ export async function scheduleMatchDigests(tx: Tx, listingIds: readonly string[]
       run_at,
       ${DIGEST_MAX_ATTEMPTS}::int,
       'match-digest:' || id,
-      NULL::int,
+      ${DIGEST_PRIORITY}::int,
       NULL::text[]
     )::graphile_worker.job_spec
     FROM unnest(${ids}::text[], ${runAts}::timestamptz[]) AS t(id, run_at)
