@@ -1,5 +1,6 @@
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma, type Tx } from "~/lib/db.server.ts";
+import { addListingJobs } from "~/modules/jobs/add-jobs.server.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
 import { notifyOrganisations } from "~/modules/notifications/notify.server.ts";
 import { NOTIFY_MIN_SCORE } from "./scoring.ts";
@@ -83,20 +84,7 @@ export async function scheduleMatchDigests(tx: Tx, listingIds: readonly string[]
   const day = digestDay(now);
   const sent = new Set((await tx.matchDigest.findMany({ where: { listingId: { in: ids }, day }, select: { listingId: true } })).map((d) => d.listingId));
   const runAts = ids.map((id) => digestRunAt(now, sent.has(id)));
-  // add_jobs's second argument is job_key_mode 'preserve_run_at' for all of them.
-  await tx.$executeRaw`SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
-    SELECT ROW(
-      ${MATCH_DIGEST_TASK}::text,
-      json_build_object('listingId', id),
-      NULL::text,
-      run_at,
-      ${DIGEST_MAX_ATTEMPTS}::int,
-      'match-digest:' || id,
-      ${DIGEST_PRIORITY}::int,
-      NULL::text[]
-    )::graphile_worker.job_spec
-    FROM unnest(${ids}::text[], ${runAts}::timestamptz[]) AS t(id, run_at)
-  ), true)`;
+  await addListingJobs(tx, MATCH_DIGEST_TASK, ids, { keyPrefix: "match-digest:", maxAttempts: DIGEST_MAX_ATTEMPTS, priority: DIGEST_PRIORITY, runAt: runAts, preserveRunAt: true });
   return listingIds.map((id) => runAts[ids.indexOf(id)]!);
 }
 

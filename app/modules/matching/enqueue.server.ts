@@ -1,4 +1,5 @@
 import type { Tx } from "~/lib/db.server.ts";
+import { addListingJobs } from "~/modules/jobs/add-jobs.server.ts";
 
 export const MATCH_LISTING_TASK = "matching:listing";
 export const MATCH_FULL_PASS_TASK = "matching:full-pass";
@@ -21,22 +22,13 @@ export const MATCH_QUEUES = 64;
  * waiting index jobs ahead of matching, so search stays current during bursts.
  */
 export async function enqueueListingMatchings(db: Pick<Tx, "$executeRaw">, listingIds: readonly string[]) {
-  const ids = [...new Set(listingIds)];
-  if (ids.length === 0) return;
-  // add_jobs with job keys behaves as add_job's default "replace" mode, for many jobs at once.
-  await db.$executeRaw`SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
-    SELECT ROW(
-      ${MATCH_LISTING_TASK}::text,
-      json_build_object('listingId', id),
-      'matching-' || (hashtext(id) & ${MATCH_QUEUES - 1}),
-      NULL::timestamptz,
-      ${MATCH_MAX_ATTEMPTS}::int,
-      'match:' || id,
-      ${MATCH_PRIORITY}::int,
-      NULL::text[]
-    )::graphile_worker.job_spec
-    FROM unnest(${ids}::text[]) AS id
-  ))`;
+  await addListingJobs(db, MATCH_LISTING_TASK, listingIds, {
+    keyPrefix: "match:",
+    maxAttempts: MATCH_MAX_ATTEMPTS,
+    queuePrefix: "matching-",
+    queues: MATCH_QUEUES,
+    priority: MATCH_PRIORITY,
+  });
 }
 
 /** One listing's matching job (see enqueueListingMatchings). */

@@ -1,4 +1,5 @@
 import type { Tx } from "~/lib/db.server.ts";
+import { addListingJobs } from "~/modules/jobs/add-jobs.server.ts";
 
 export const INDEX_LISTING_TASK = "search:index-listing";
 /** After this many failed attempts a job stays in the queue as dead, with its last error, for an admin. */
@@ -25,20 +26,5 @@ export function enqueueListingSync(tx: Pick<Tx, "$executeRaw">, listingId: strin
 
 /** enqueueListingSync for many listings in one statement (reindex, reconcile). */
 export async function enqueueListingSyncs(tx: Pick<Tx, "$executeRaw">, listingIds: readonly string[]) {
-  const ids = [...new Set(listingIds)];
-  if (ids.length === 0) return;
-  // add_jobs with job keys behaves as add_job's default "replace" mode, for many jobs at once.
-  await tx.$executeRaw`SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
-    SELECT ROW(
-      ${INDEX_LISTING_TASK}::text,
-      json_build_object('listingId', id),
-      'search-index-' || (hashtext(id) & ${INDEX_QUEUES - 1}),
-      NULL::timestamptz,
-      ${INDEX_MAX_ATTEMPTS}::int,
-      'listing:' || id,
-      NULL::int,
-      NULL::text[]
-    )::graphile_worker.job_spec
-    FROM unnest(${ids}::text[]) AS id
-  ))`;
+  await addListingJobs(tx, INDEX_LISTING_TASK, listingIds, { keyPrefix: "listing:", maxAttempts: INDEX_MAX_ATTEMPTS, queuePrefix: "search-index-", queues: INDEX_QUEUES });
 }
