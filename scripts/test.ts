@@ -28,8 +28,11 @@ run("node_modules/.bin/remix", ["build"], { ...process.env, NODE_ENV: "productio
 // vitest's own summary, plus one plain closing line any CI can read.
 const results = path.resolve("tests/.artifacts/results.json");
 mkdirSync(path.dirname(results), { recursive: true });
+const unhandled = path.resolve("tests/.artifacts/unhandled-errors.json");
 rmSync(results, { force: true });
-const vitest = spawnSync("node_modules/.bin/vitest", ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${results}`, ...process.argv.slice(2)], {
+rmSync(unhandled, { force: true });
+const reporters = ["--reporter=default", "--reporter=json", "--reporter=./tests/setup/unhandled-errors-reporter.ts"];
+const vitest = spawnSync("node_modules/.bin/vitest", ["run", ...reporters, `--outputFile.json=${results}`, ...process.argv.slice(2)], {
   stdio: "inherit",
 });
 if (existsSync(results)) {
@@ -43,6 +46,8 @@ if (existsSync(results)) {
   // A file that fails before its tests run (an import error) has no failed test, but it failed.
   const unloaded = summary.testResults.filter((file) => file.status === "failed" && file.assertionResults.length === 0).length;
   const brokenFiles = unloaded ? `, ${unloaded} test file(s) failed to load` : "";
-  console.log(`\ntests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests + summary.numTodoTests} skipped${brokenFiles}`);
+  const errors = existsSync(unhandled) ? (JSON.parse(readFileSync(unhandled, "utf8")) as { name?: string; message: string; testFile?: string; stack?: string }[]) : [];
+  for (const error of errors) console.log(`\nunhandled error${error.testFile ? ` while ${path.relative(process.cwd(), error.testFile)} ran` : ""}:\n${error.stack ?? `${error.name}: ${error.message}`}`);
+  console.log(`\ntests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests + summary.numTodoTests} skipped${brokenFiles}${errors.length ? `, ${errors.length} unhandled error(s)` : ""}`);
 }
 process.exit(vitest.status ?? 1);
