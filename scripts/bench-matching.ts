@@ -93,7 +93,7 @@ async function main() {
   const { reindexAll } = await import("../app/modules/search/sync.server.ts");
   const { enqueueListingSync } = await import("../app/modules/search/outbox.server.ts");
   const { listingsIndex } = await import("../app/modules/search/index.server.ts");
-  const { recomputeListing } = await import("../app/modules/matching/matching.server.ts");
+  const { recomputeListing, recomputeTimings } = await import("../app/modules/matching/matching.server.ts");
   const { importCatalogue } = await import("../app/modules/listings/import.server.ts");
   const { loadActor } = await import("../app/modules/auth/actor.server.ts");
   const { startWorker } = await import("./lib/worker.ts");
@@ -199,6 +199,7 @@ async function main() {
     return { index: Number(row!.index), matching: Number(row!.matching) };
   };
 
+  const timingsBefore = { ...recomputeTimings };
   console.log(`importing ${rows.length} rows with the worker running (concurrency ${args.concurrency}, load ${load()})…`);
   const importStarted = performance.now();
   const report = await importCatalogue(actor, { fileName: "bench.json", content: JSON.stringify(rows) });
@@ -255,6 +256,12 @@ async function main() {
   await runner.stop();
   const matches = await prisma.match.count({ where: { OR: [{ offerListing: { externalRef: { startsWith: `${IMPORT_PREFIX}${run}` } } }, { requestListing: { externalRef: { startsWith: `${IMPORT_PREFIX}${run}` } } }] } });
 
+  const spent = (Object.keys(recomputeTimings) as (keyof typeof recomputeTimings)[]).map((k) => [k, recomputeTimings[k] - timingsBefore[k]] as const);
+  const batches = recomputeTimings.batches - timingsBefore.batches;
+  const phases = spent
+    .filter(([k]) => k.endsWith("Ms"))
+    .map(([k, v]) => `${k.slice(0, -2)} ${ms(v / Math.max(1, batches))}`)
+    .join(", ");
   const stats = (values: number[]) => (values.length ? `p50 ${ms(percentile(values, 50))}   p95 ${ms(percentile(values, 95))}   (${values.length})` : "no sample");
   const during = (phase: "indexing" | "matching") => visibility.filter((v) => v.phase === phase).map((v) => v.ms);
   console.log(`
@@ -266,6 +273,7 @@ Matching benchmark — ${total.toLocaleString("en")} published listings, ${cpus(
   ${report.created.toLocaleString("en")}-row import (import module, worker concurrency ${args.concurrency}):
     import transaction:               ${ms(committed - importStarted)}
     commit → search index caught up:  ${ms((indexDrained ?? settled) - committed)}
+    matching batches:                 ${batches.toLocaleString("en")} of ${((recomputeTimings.listings - timingsBefore.listings) / Math.max(1, batches)).toFixed(1)} listings; per batch ${phases}
     commit → matching settled:        ${unsettled.index + unsettled.matching ? `NOT SETTLED after ${ms(settled - committed)}: ${unsettled.index} index, ${unsettled.matching} matching jobs left` : ms(settled - committed)}   (goal ≤ 300,000 ms; ${matches.toLocaleString("en")} matches involve the imported rows)
   commit → visible in search, one change a second:
     while the import was being indexed: ${stats(during("indexing"))}

@@ -5,8 +5,14 @@ export const MATCH_LISTING_TASK = "matching:listing";
 export const MATCH_FULL_PASS_TASK = "matching:full-pass";
 const MATCH_MAX_ATTEMPTS = 10;
 const MATCH_PRIORITY = 10;
-/** Matching jobs are spread over this many serial queues (a power of two: the queue is the id's hash & (n - 1)). */
-export const MATCH_QUEUES = 64;
+/**
+ * Matching jobs are spread over this many serial queues (a power of two: the queue is the id's
+ * hash & (n - 1)), which also caps how many run at once across all workers: with the worker's
+ * 48 slots, 16 always stay free for the search outbox, so a change becomes visible in search
+ * while an import's matching runs (bench:matching: with 64 queues, matching jobs waiting for
+ * their batch held every slot and index jobs queued behind them for seconds).
+ */
+export const MATCH_QUEUES = 32;
 
 /**
  * Queues "recompute these listings' matches" (graphile-worker), one job per listing, in one

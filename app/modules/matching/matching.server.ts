@@ -379,12 +379,14 @@ export async function recomputeListing(listingId: string): Promise<ListingRecomp
  */
 export async function recomputeListings(ids: readonly string[], options: { writing?: Serialiser } = {}): Promise<(ListingRecompute | Error)[]> {
   const unique = [...new Set(ids)];
+  const clock = phaseClock();
   const [existing, listings] = await Promise.all([
     prisma.listing.findMany({ where: { id: { in: unique } }, select: { id: true, type: true } }),
     publicFacts(unique),
   ]);
   const typeOf = new Map(existing.map((r) => [r.id, r.type]));
   const stats = await getTermStats();
+  clock.lap("readMs");
   const [candidates, needRows, offerRows] = await Promise.all([
     findCandidatesOfMany(listings.map((row) => ({ source: candidateSource(row, stats), options: candidateOptions(row) }))),
     prisma.match.findMany({ where: { requestListingId: { in: listings.filter((l) => !isOffer(l)).map((l) => l.id) } }, select: { requestListingId: true, offerListingId: true } }),
@@ -395,36 +397,71 @@ export async function recomputeListings(ids: readonly string[], options: { writi
   for (const m of offerRows) related.get(m.offerListingId)!.push(m.requestListingId);
   const current = new Map<string, string[]>(listings.map((l) => [l.id, []]));
   for (const m of offerRows) current.get(m.offerListingId)!.push(m.requestListingId);
+  clock.lap("searchMs");
   const facts = new Map((await publicFacts([...new Set([...related.values()].flat())])).map((r) => [r.id, r]));
+  clock.lap("factsMs");
   const vectors: VectorCache = new Map();
   const outcomes = new Map<string, ListingRecompute | Error>();
   const byId = new Map(listings.map((l) => [l.id, l]));
   const writing = options.writing ?? ((write) => write());
-  await writing(async () => {
-    for (const id of unique) {
-      try {
-        const listing = byId.get(id);
-        const type = typeOf.get(id);
-        if (!type) outcomes.set(id, { kind: "gone" });
-        else if (!listing) {
-          const removed = await removeSuggestions(id);
-          outcomes.set(id, type === "TECHNOLOGY_REQUEST" ? { kind: "need", created: 0, updated: 0, removed } : { kind: "offer", needs: 0, created: 0, updated: 0, removed });
-        }
-        else {
-          const rows = [...new Set(related.get(id))].map((other) => facts.get(other)).filter((r): r is FactsRow => r !== undefined);
-          if (isOffer(listing)) outcomes.set(id, { kind: "offer", ...(await applyOffer(listing, rows, current.get(id)!, stats, vectors)) });
-          else {
-            const { scored, offers } = scoreNeedAgainst(listing, rows, stats, vectors);
-            outcomes.set(id, { kind: "need", ...(await applyNeed(listing, scored, offers)) });
-          }
-        }
-      } catch (error) {
-        outcomes.set(id, error instanceof Error ? error : new Error(String(error)));
+  const applyOne = async (id: string) => {
+    try {
+      const listing = byId.get(id);
+      const type = typeOf.get(id);
+      if (!type) outcomes.set(id, { kind: "gone" });
+      else if (!listing) {
+        const removed = await removeSuggestions(id);
+        outcomes.set(id, type === "TECHNOLOGY_REQUEST" ? { kind: "need", created: 0, updated: 0, removed } : { kind: "offer", needs: 0, created: 0, updated: 0, removed });
       }
+      else {
+        const rows = [...new Set(related.get(id))].map((other) => facts.get(other)).filter((r): r is FactsRow => r !== undefined);
+        if (isOffer(listing)) outcomes.set(id, { kind: "offer", ...(await applyOffer(listing, rows, current.get(id)!, stats, vectors)) });
+        else {
+          const { scored, offers } = scoreNeedAgainst(listing, rows, stats, vectors);
+          outcomes.set(id, { kind: "need", ...(await applyNeed(listing, scored, offers)) });
+        }
+      }
+    } catch (error) {
+      outcomes.set(id, error instanceof Error ? error : new Error(String(error)));
     }
+  };
+  await writing(async () => {
+    clock.lap("waitMs");
+    // A few listings' transactions at once: each is a handful of short statements, and one at a
+    // time left PostgreSQL idle between round trips. Needs are locked in one global order
+    // (lockNeeds), so two of them touching the same need wait for each other, never deadlock.
+    const queue = [...unique];
+    const lane = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await applyOne(id);
+    };
+    await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, queue.length) }, lane));
+    clock.lap("applyMs");
   });
+  recomputeTimings.batches++;
+  recomputeTimings.listings += unique.length;
   return ids.map((id) => outcomes.get(id)!);
 }
+
+/**
+ * Where recomputeListings spent its time in this process, summed over batches: reading the
+ * listings, the candidate multi-search (with the current match rows), the candidates' facts,
+ * waiting for the process's writer, and scoring plus writing. bench:matching prints it.
+ */
+export const recomputeTimings = { batches: 0, listings: 0, readMs: 0, searchMs: 0, factsMs: 0, waitMs: 0, applyMs: 0 };
+
+function phaseClock() {
+  let last = performance.now();
+  return {
+    lap(phase: "readMs" | "searchMs" | "factsMs" | "waitMs" | "applyMs") {
+      const now = performance.now();
+      recomputeTimings[phase] += now - last;
+      last = now;
+    },
+  };
+}
+
+/** Listings of a batch written at the same time (each in its own transaction), well within the pool of 10 connections. */
+const WRITE_CONCURRENCY = 4;
 
 /** Needs recomputed together in the nightly pass (as a batch of matching jobs is). */
 const FULL_PASS_BATCH = 32;
