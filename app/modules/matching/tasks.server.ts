@@ -52,6 +52,7 @@ const afterPreviousBatch = (dispatch: () => void) => {
   );
 };
 
+/** The batch function; DataLoader calls it inside dispatch(), so previousStartedWriting is this batch's by the time afterPreviousBatch waits on it. */
 function recomputeBatch(ids: readonly string[]) {
   let startedWriting!: () => void;
   previousStartedWriting = new Promise<void>((resolve) => (startedWriting = resolve));
