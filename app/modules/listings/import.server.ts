@@ -1,10 +1,10 @@
 import { parse as parseCsv } from "csv-parse/sync";
-import { stringify as stringifyCsv } from "csv-stringify/sync";
 import { Prisma, type Listing } from "~/generated/prisma/client.ts";
 import type { z } from "zod";
 import { prisma, type Tx } from "~/lib/db.server.ts";
 import { forbidden } from "~/lib/http.server.ts";
 import { logger } from "~/lib/logger.server.ts";
+import { readSpreadsheetCell, toCsv, type SpreadsheetValue } from "~/lib/spreadsheet.ts";
 import { recordAudit } from "~/modules/audit/audit.server.ts";
 import { findOrCreateOrganisation } from "~/modules/orgs/organisations.server.ts";
 import { enqueueListingSync } from "~/modules/search/outbox.server.ts";
@@ -213,11 +213,15 @@ function parseCsvText(text: string): ParsedCatalogue {
   return { ok: true, format: "csv", rows };
 }
 
-/** A CSV record as the JSON shape: "price.min" → { price: { min } }, lists split on ";", empty cells left out. */
+/**
+ * A CSV record as the JSON shape: "price.min" → { price: { min } }, lists split on ";", empty cells left out.
+ * A cell our export guarded against formulas ('=…) reads back as the text it was.
+ */
 function unflatten(header: string[], record: string[]) {
   const out: Record<string, unknown> = {};
   header.forEach((column, i) => {
-    const cell = record[i]?.trim();
+    const trimmed = record[i]?.trim();
+    const cell = trimmed && readSpreadsheetCell(trimmed);
     if (!column || !cell) return;
     const value = LIST_FIELDS.has(column) ? splitList(cell) : cell;
     const [top, sub] = column.split(".") as [string, string | undefined];
@@ -689,8 +693,9 @@ export interface ExportOptions {
 
 /**
  * The listings an actor may read, in the import format, so that an export
- * imports again cleanly (every row "unchanged"). CSV starts with a UTF-8 BOM
- * so that spreadsheet programs read the Vietnamese text correctly.
+ * imports again cleanly (every row "unchanged"). CSV is written by toCsv: a UTF-8
+ * BOM so that spreadsheet programs read the Vietnamese text correctly, and text that
+ * a spreadsheet would run as a formula guarded with a leading quote.
  */
 export async function exportListings(actor: Actor, options: ExportOptions): Promise<string> {
   const scope = scopeOf(actor, "listing:read");
@@ -709,7 +714,7 @@ export async function exportListings(actor: Actor, options: ExportOptions): Prom
   const rows = listings.map(exportRow);
   if (options.format === "json") return `${JSON.stringify(rows, null, 2)}\n`;
   const records = rows.map((row) => CSV_COLUMNS.map((column) => csvCell(row, column)));
-  return `\uFEFF${stringifyCsv([[...CSV_COLUMNS], ...records])}`;
+  return toCsv([[...CSV_COLUMNS], ...records]);
 }
 
 type ExportedListing = Listing & { organisation: { id: string; name: string; kind: string }; sectors: { sectorCode: string }[]; confidential: { details: string } | null };
@@ -773,13 +778,14 @@ function exportDate(date: Date): string {
     : date.toISOString();
 }
 
-function csvCell(row: Record<string, unknown>, column: string): string {
+/** One cell of the CSV export: numbers (prices, TRL, year) as numbers, everything else as text for toCsv to guard. */
+function csvCell(row: Record<string, unknown>, column: string): SpreadsheetValue {
   const [top, sub] = column.split(".") as [string, string | undefined];
   const value = sub === undefined ? row[top] : (row[top] as Record<string, unknown> | undefined)?.[sub];
   if (value === undefined || value === null) return "";
   if (Array.isArray(value)) return value.join("; ");
   if (column === "equipment.specifications") return specificationsText(value as Record<string, unknown>);
-  return String(value);
+  return typeof value === "number" ? value : String(value);
 }
 
 /** "Key: value; Key: value" when that reads back the same, else JSON. */
