@@ -4,8 +4,9 @@ import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, u
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
-import { HoneypotProvider } from "remix-utils/honeypot/react";
+import { HoneypotProvider } from "~/components/honeypot.tsx";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { useNonce } from "~/components/nonce.tsx";
 import { HeaderSearch } from "~/components/search-box.tsx";
 import { getUserId } from "~/modules/auth/session.server.ts";
 import { getUserSummary } from "~/modules/auth/accounts.server.ts";
@@ -169,6 +170,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const locale = data?.locale ?? "vi";
   const { t } = useTranslation();
+  const nonce = useNonce();
   return (
     <html lang={locale} dir="ltr">
       <head>
@@ -186,8 +188,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
           {children}
         </main>
         <Footer />
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

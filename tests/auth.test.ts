@@ -5,8 +5,47 @@ import { action as logoutAction, loader as logoutLoader } from "~/routes/logout.
 import { action as signupAction } from "~/routes/signup.tsx";
 import { loader as dashboardLoader } from "~/routes/dashboard.tsx";
 import { getUserId } from "~/modules/auth/session.server.ts";
+import { safeRedirectPath } from "~/lib/redirect.ts";
+import { action as localeAction } from "~/routes/locale.tsx";
 import { createUser, DEFAULT_PASSWORD, unique } from "./factories/index.ts";
 import { call, cookieFrom, formRequest, freshIp, getRequest, settle } from "./setup/requests.ts";
+
+/** Known open-redirect bypasses (OWASP, PortSwigger): each must land on the default page. */
+const BYPASSES = [
+  "/\\evil.example/phish",
+  "//evil.example",
+  "\\\\evil.example",
+  "/\\/evil.example",
+  "/%5Cevil.example",
+  "/%2F%2Fevil.example",
+  "/%252F%252Fevil.example",
+  "/%5C%5Cevil.example",
+  "%2F%2Fevil.example",
+  "https://evil.example",
+  "http:/evil.example",
+  "javascript:alert(document.cookie)",
+  "JaVaScRiPt:alert(1)",
+  "/\tevil.example",
+  "/\t/evil.example",
+  "/\n/evil.example",
+  "/%09/evil.example",
+  "/%0d%0a/evil.example",
+  "data:text/html,<script>alert(1)</script>",
+  " //evil.example",
+  "///evil.example",
+  "/" + "a".repeat(3000),
+];
+
+describe("safeRedirectPath", () => {
+  it("keeps this site's paths with their query and fragment", () => {
+    expect(safeRedirectPath("/listings/abc?tab=nda#nda")).toBe("/listings/abc?tab=nda#nda");
+    expect(safeRedirectPath("/search?q=m%C3%A1y%20s%E1%BA%A5y")).toBe("/search?q=m%C3%A1y%20s%E1%BA%A5y");
+    expect(safeRedirectPath("/a/../b")).toBe("/b");
+  });
+  it("refuses every bypass", () => {
+    for (const value of BYPASSES) expect(safeRedirectPath(value), value).toBeUndefined();
+  });
+});
 
 const goodSignup = () => ({
   name: "Trần Thị Lan",
@@ -115,6 +154,18 @@ describe("log in and out", () => {
     expect(local.headers.get("Location")).toBe("/orgs/new");
     const offsite = await settle(call(loginAction, await formRequest("/login", { email: user.email, password: DEFAULT_PASSWORD, redirectTo: "//evil.example" })));
     expect(offsite.headers.get("Location")).toBe("/dashboard");
+  });
+
+  it("never redirects off the site after login or sign-up, whatever bypass redirectTo tries", async () => {
+    const user = await createUser();
+    for (const redirectTo of BYPASSES) {
+      const login = await settle(call(loginAction, await formRequest("/login", { email: user.email, password: DEFAULT_PASSWORD, redirectTo })));
+      expect(login.headers.get("Location"), redirectTo).toBe("/dashboard");
+    }
+    const signup = await settle(call(signupAction, await formRequest("/signup", { ...goodSignup(), redirectTo: "/\\evil.example/phish" })));
+    expect(signup.headers.get("Location")).toBe("/dashboard");
+    const locale = await settle(call(localeAction, await formRequest("/locale", { locale: "en", redirectTo: "/%5Cevil.example" }, { withHoneypot: false })));
+    expect(locale.headers.get("Location")).toBe("/");
   });
 
   it("gives a wrong password and an unknown e-mail the same answer", async () => {

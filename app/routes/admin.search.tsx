@@ -1,3 +1,4 @@
+import { readForm } from "~/lib/http.server.ts";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -17,11 +18,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ jobs, reports, locale: await getLocale(request) });
 }
 
-const retry = z.object({ ids: z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(z.string().regex(/^\d+$/)).min(1).max(200)) });
+/** Job ids are bigint: at most 18 digits, so no id overflows PostgreSQL's 64 bits. */
+const retry = z.object({ ids: z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(z.string().regex(/^\d{1,18}$/)).min(1).max(200)) });
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   if (form.get("intent") === "reconcile") {
     await requestReconcile(actor);
     return json({ retried: 0, reconcileQueued: true, error: null });

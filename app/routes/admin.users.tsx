@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { ErrorList } from "~/components/forms.tsx";
-import { invariantResponse } from "~/lib/http.server.ts";
+import { invariantResponse, readForm } from "~/lib/http.server.ts";
 import { requireActor } from "~/modules/auth/actor.server.ts";
 import { ROLE_NAMES } from "~/modules/auth/permissions.ts";
 import { grantRole, listUsersWithRoles, revokeRole } from "~/modules/auth/roles.server.ts";
@@ -23,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const submission = parseWithZod(await request.formData(), { schema: roleSchema });
+  const submission = parseWithZod(await readForm(request), { schema: roleSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   const { intent, userId, role } = submission.value;
   const result = intent === "grant" ? await grantRole(actor, userId, role, { ipAddress: context.clientIp }) : await revokeRole(actor, userId, role, { ipAddress: context.clientIp });

@@ -1,3 +1,4 @@
+import { readForm } from "~/lib/http.server.ts";
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
@@ -41,7 +42,7 @@ const SCHEMAS = { transition: transitionSchema, take: takeSchema, assign: assign
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const id = params.id ?? "";
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const intent = String(formData.get("intent") ?? "transition");
   const schema = SCHEMAS[intent as keyof typeof SCHEMAS] ?? transitionSchema;
   const submission = parseWithZod(formData, { schema });

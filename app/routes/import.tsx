@@ -1,12 +1,13 @@
 import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { json, MaxPartSizeExceededError, unstable_createMemoryUploadHandler } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { ErrorList, Field, SelectField } from "~/components/forms.tsx";
+import { readMultipartForm } from "~/lib/http.server.ts";
 import { requireActor } from "~/modules/auth/actor.server.ts";
 import importStyles from "~/modules/listings/components/import.css";
 import {
@@ -47,7 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
   requireImporter(actor);
   let formData: FormData;
   try {
-    formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: IMPORT_LIMITS.bytes }));
+    formData = await readMultipartForm(request, unstable_createMemoryUploadHandler({ maxPartSize: IMPORT_LIMITS.bytes }));
   } catch (error) {
     if (!(error instanceof MaxPartSizeExceededError)) throw error;
     const refused = { message: "import.refused.tooLarge", values: { max: IMPORT_LIMITS.bytes / 1_000_000 } };

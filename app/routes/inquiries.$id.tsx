@@ -5,7 +5,7 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { ErrorList } from "~/components/forms.tsx";
-import { invariantResponse } from "~/lib/http.server.ts";
+import { invariantResponse, readForm } from "~/lib/http.server.ts";
 import { requireActor } from "~/modules/auth/actor.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { formatDate } from "~/modules/i18n/format.ts";
@@ -28,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const id = params.id ?? "";
-  const parsed = threadActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = threadActionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) {
     const fieldErrors = parsed.error.flatten().fieldErrors as Record<string, string[] | undefined>;
     return json({ intent: null, error: fieldErrors.body?.[0] ?? "errors.chooseOne" }, { status: 400 });

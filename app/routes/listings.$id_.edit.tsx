@@ -1,3 +1,4 @@
+import { readForm } from "~/lib/http.server.ts";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -32,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const id = params.id ?? "";
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const lifecycle = lifecycleIntent.safeParse({ intent: formData.get("intent") });
   if (lifecycle.success) {
     const result = await transitionListing(actor, id, lifecycle.data.intent, { ipAddress: context.clientIp });

@@ -1,3 +1,4 @@
+import { readForm } from "~/lib/http.server.ts";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
@@ -21,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const parsed = featureCheckoutSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = featureCheckoutSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return json({ error: "payments.errors.currency" as const }, { status: 400 });
   const locale = await getLocale(request);
   const result = await startFeaturedCheckout(actor, params.id ?? "", parsed.data, { origin: publicOrigin(request), locale });

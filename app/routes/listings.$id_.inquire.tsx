@@ -4,10 +4,10 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { HoneypotInputs } from "remix-utils/honeypot/react";
+import { HoneypotInputs } from "~/components/honeypot.tsx";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { ErrorList, Field, SelectField, TextareaField } from "~/components/forms.tsx";
-import { invariantResponse } from "~/lib/http.server.ts";
+import { invariantResponse, readForm } from "~/lib/http.server.ts";
 import { requireActor } from "~/modules/auth/actor.server.ts";
 import { isSpam } from "~/modules/auth/honeypot.server.ts";
 import inquiriesStylesheet from "~/modules/inquiries/components/inquiries.css";
@@ -31,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const listingId = params.id ?? "";
-  const formData = await request.formData();
+  const formData = await readForm(request);
   if (await isSpam(formData)) return json({ status: "error" as const, error: { "": ["errors.spam"] } }, { status: 400 });
   const submission = parseWithZod(formData, { schema: inquirySchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });

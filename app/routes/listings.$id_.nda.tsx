@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { invariantResponse } from "~/lib/http.server.ts";
+import { invariantResponse, readForm } from "~/lib/http.server.ts";
 import { requireActor } from "~/modules/auth/actor.server.ts";
 import { acceptNda } from "~/modules/inquiries/nda.server.ts";
 import { ndaAcceptSchema } from "~/modules/inquiries/schema.ts";
@@ -13,7 +13,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const listingId = params.id ?? "";
-  const parsed = ndaAcceptSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = ndaAcceptSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return json({ status: "error" as const, error: parsed.error.flatten().fieldErrors }, { status: 400 });
   const result = await acceptNda(actor, listingId, parsed.data, { ipAddress: context.clientIp });
   if (result.ok) return redirect(`/listings/${listingId}?nda=accepted#confidential`);

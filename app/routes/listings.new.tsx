@@ -1,3 +1,4 @@
+import { readForm } from "~/lib/http.server.ts";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -23,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const parsed = parseListingForm(formData);
   if (!parsed.ok) return parsed.response;
   const organisationId = z.string().min(1).safeParse(formData.get("organisationId"));

@@ -1,10 +1,11 @@
+import { readForm } from "~/lib/http.server.ts";
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { HoneypotInputs } from "remix-utils/honeypot/react";
+import { HoneypotInputs } from "~/components/honeypot.tsx";
 import { ErrorList, Field } from "~/components/forms.tsx";
 import { logIn } from "~/modules/auth/accounts.server.ts";
 import { guardPublicForm } from "~/modules/auth/guards.server.ts";
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const blocked = await guardPublicForm("login", formData, context.clientIp);
   if (blocked) return blocked;
   const submission = parseWithZod(formData, { schema: loginSchema });

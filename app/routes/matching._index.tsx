@@ -1,3 +1,4 @@
+import { readForm } from "~/lib/http.server.ts";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
@@ -25,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const parsed = matchDecisionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = matchDecisionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return json({ error: "invalid", fields: parsed.error.flatten().fieldErrors }, { status: 400 });
   const { intent, matchId } = parsed.data;
   const result = intent === "introduce" ? await introduceMatch(actor, matchId, context.clientIp) : await dismissMatch(actor, matchId, context.clientIp);

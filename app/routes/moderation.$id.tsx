@@ -1,3 +1,4 @@
+import { readForm } from "~/lib/http.server.ts";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -64,7 +65,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const id = params.id ?? "";
-  const parsed = decision.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = decision.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return json({ error: "errors.chooseOne" }, { status: 400 });
   const input = parsed.data;
   const meta = { ipAddress: context.clientIp };

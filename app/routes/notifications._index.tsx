@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
-import { notFound } from "~/lib/http.server.ts";
+import { notFound, readForm } from "~/lib/http.server.ts";
 import { requireUserId } from "~/modules/auth/session.server.ts";
 import { formatDate, formatNumber } from "~/modules/i18n/format.ts";
 import { getLocale, i18nServer } from "~/modules/i18n/i18n.server.ts";
@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const userId = await requireUserId(request);
-  const parsed = intent.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = intent.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return json({ error: "errors.chooseOne", fields: parsed.error.flatten().fieldErrors }, { status: 400 });
   const back = new URL(request.url).searchParams.get("page");
   const here = back && /^\d+$/.test(back) ? `/notifications?page=${back}` : "/notifications";

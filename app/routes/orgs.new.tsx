@@ -1,3 +1,4 @@
+import { readForm } from "~/lib/http.server.ts";
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const submission = parseWithZod(await request.formData(), { schema: organisationSchema });
+  const submission = parseWithZod(await readForm(request), { schema: organisationSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400 });
   const organisation = await createOrganisation(actor, submission.value, { ipAddress: context.clientIp });
   return redirect(`/dashboard?created=${organisation.id}`);

@@ -7,7 +7,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { ErrorList, Field, SelectField } from "~/components/forms.tsx";
-import { invariantResponse } from "~/lib/http.server.ts";
+import { invariantResponse, notFound, readForm } from "~/lib/http.server.ts";
 import { requireActor } from "~/modules/auth/actor.server.ts";
 import { holds } from "~/modules/auth/permissions.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
@@ -16,7 +16,6 @@ import { formatMoneyExact } from "~/modules/reports/format.ts";
 import { deleteKpiTargetSchema, KPI_CURRENCIES, KPI_METRICS, kpiTargetSchema, MONEY_METRICS } from "~/modules/reports/kpi.ts";
 import { deleteKpiTarget, getKpiReport, kpiYears, setKpiTarget } from "~/modules/reports/kpi.server.ts";
 import { vnYear } from "~/modules/reports/period.ts";
-import { notFound } from "~/lib/http.server.ts";
 import reportStyles from "~/modules/reports/reports.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: reportStyles }];
@@ -41,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requireKpiManager(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   if (formData.get("intent") === "delete") {
     const submission = parseWithZod(formData, { schema: deleteKpiTargetSchema });
     if (submission.status !== "success") return json(submission.reply(), { status: 400 });

@@ -1,3 +1,4 @@
+import { readForm } from "~/lib/http.server.ts";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -32,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const parsed = updateSavedSearchSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = updateSavedSearchSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return json({ id: null, fields: parsed.error.flatten().fieldErrors }, { status: 400 });
   const input = parsed.data;
   if (input.intent === "delete") {

@@ -1,3 +1,4 @@
+import { readForm } from "~/lib/http.server.ts";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData } from "@remix-run/react";
@@ -16,7 +17,7 @@ import { searchParamsFromUrl, searchParamsSchema } from "~/modules/search/schema
  */
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const fields = new URLSearchParams();
   for (const [key, value] of form) if (typeof value === "string" && value.trim() !== "") fields.append(key, value);
   const search = searchParamsSchema.safeParse(searchParamsFromUrl(fields));

@@ -4,7 +4,8 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, installGlobals, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
-import express from "express";
+import express, { type Request as ExpressRequest, type Response as ExpressResponse } from "express";
+import { crossSiteRefusal, cspNonce, malformedUrlReason, securityHeaders } from "../../app/lib/security.server.ts";
 import { ROOT } from "./setup-database.ts";
 
 // Node's own fetch (undici), not @remix-run/web-fetch: when a request with a body is
@@ -24,11 +25,69 @@ async function importBuild(bust = ""): Promise<ServerBuild> {
  * client's IP passed to loaders and actions. In dev the build is re-imported
  * whenever `remix dev` rewrites it.
  */
-export async function startAppServer(options: { port: number; dev?: boolean; trustProxy?: number }): Promise<Server> {
+/**
+ * The security headers, added as the head is written so that a route's own answer wins where
+ * it sets the same header (no "nosniff, nosniff"); a route's own Content-Security-Policy (an
+ * upload's "sandbox") is kept beside this one, and browsers enforce both.
+ */
+function addSecurityHeaders(res: ExpressResponse, headers: Record<string, string>) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ExpressResponse, ...args: Parameters<ExpressResponse["writeHead"]>) {
+    for (const [name, value] of Object.entries(headers)) {
+      const own = res.getHeader(name);
+      if (own === undefined) res.setHeader(name, value);
+      else if (name === "Content-Security-Policy") res.setHeader(name, [...(Array.isArray(own) ? own : [String(own)]), value]);
+    }
+    return writeHead.apply(this, args);
+  } as ExpressResponse["writeHead"];
+}
+
+function splitUrl(url: string): [string, string] {
+  const at = url.indexOf("?");
+  return at < 0 ? [url, ""] : [url.slice(0, at), url.slice(at + 1)];
+}
+
+/** The host the browser addressed: Host, or behind a trusted proxy the forwarded one (Express's req.host). */
+function forwardedHost(req: ExpressRequest): string | undefined {
+  const trusted = req.app.get("trust proxy fn") as (address: string, hop: number) => boolean;
+  const forwarded = req.get("X-Forwarded-Host");
+  if (forwarded && trusted(req.socket.remoteAddress ?? "", 0)) return forwarded.split(",")[0]!.trim();
+  return req.get("Host");
+}
+
+export async function startAppServer(options: {
+  port: number;
+  dev?: boolean;
+  trustProxy?: number;
+  /** Where the browsers' CSP violation reports go (the browser tests fail on them); logged by default. */
+  onCspReport?: (report: Record<string, unknown>) => void;
+}): Promise<Server> {
   let build = await importBuild();
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", options.trustProxy ?? 0);
+  const production = process.env.NODE_ENV === "production";
+  const appUrl = process.env.APP_URL;
+  // Stripe's checkout is where the feature and fee forms go on to (form-action covers the redirect).
+  const formTargets = ["https://checkout.stripe.com"];
+  app.use((req, res, next) => {
+    const nonce = cspNonce();
+    res.locals.cspNonce = nonce;
+    addSecurityHeaders(res, securityHeaders({ nonce, production, dev: options.dev, formTargets }));
+    const [rawPath = "/", rawQuery = ""] = splitUrl(req.originalUrl);
+    const malformed = malformedUrlReason(rawPath, rawQuery);
+    if (malformed) return void res.status(400).type("text/plain").send(`Bad request: ${malformed}.\n`);
+    const refusal = crossSiteRefusal({ method: req.method, path: rawPath, header: (name) => req.get(name), host: forwardedHost(req) }, appUrl);
+    if (refusal) return void res.status(403).type("text/plain").send(`Forbidden: a change must come from this site's own pages (${refusal}).\n`);
+    next();
+  });
+  // Violations of the policy above, as browsers report them: logged, nothing stored.
+  app.post("/csp-report", express.json({ type: ["application/csp-report", "application/json", "application/reports+json"], limit: "16kb" }), (req, res) => {
+    const report = ((req.body as { "csp-report"?: Record<string, unknown> } | undefined)?.["csp-report"] ?? req.body) as Record<string, unknown>;
+    if (options.onCspReport) options.onCspReport(report);
+    else console.warn(JSON.stringify({ time: new Date().toISOString(), level: "warn", message: "csp violation", report }));
+    res.status(204).end();
+  });
   app.use(compression());
   app.use("/build", express.static(path.join(ROOT, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h" }));
@@ -36,7 +95,7 @@ export async function startAppServer(options: { port: number; dev?: boolean; tru
     createRequestHandler({
       build: async () => build,
       mode,
-      getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
+      getLoadContext: (req, res) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown", cspNonce: res.locals.cspNonce as string }),
     });
   app.all("*", handler(options.dev ? "development" : "production"));
 

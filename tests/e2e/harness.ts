@@ -12,6 +12,8 @@ export interface E2E {
   baseUrl: string;
   browser: Browser;
   newContext(options?: { locale?: string }): Promise<BrowserContext>;
+  /** The Content-Security-Policy violations seen so far, taken off the list (close() fails on any left). */
+  takeCspViolations(): string[];
   close(): Promise<void>;
 }
 
@@ -26,7 +28,10 @@ export async function startE2E(): Promise<E2E> {
   if (!executablePath) throw new Error("Chromium not found: `apt-get install chromium` (npm test does this on Debian) or set CHROMIUM_PATH");
   mkdirSync(ARTIFACTS, { recursive: true });
   const port = await freePort();
-  const server: Server = await startAppServer({ port });
+  // The pages run under the app's Content-Security-Policy: anything it blocks (reported by the
+  // browser to /csp-report, or logged on a page's console) fails the test file.
+  const violations: string[] = [];
+  const server: Server = await startAppServer({ port, onCspReport: (report) => violations.push(`${String(report["document-uri"])}: ${String(report["effective-directive"] ?? report["violated-directive"])} blocked ${String(report["blocked-uri"])}`) });
   const browser = await chromium.launch({
     executablePath,
     headless: true,
@@ -37,13 +42,20 @@ export async function startE2E(): Promise<E2E> {
     browser,
     async newContext(options = {}) {
       const context = await browser.newContext({ locale: options.locale ?? "vi-VN", baseURL: `http://127.0.0.1:${port}` });
+      context.on("console", (message) => {
+        if (/Content[- ]Security[- ]Policy/i.test(message.text())) violations.push(`${message.location().url}: ${message.text()}`);
+      });
       // A missing element fails fast with the locator in the message, well inside the test's own timeout.
       context.setDefaultTimeout(8_000);
       return context;
     },
+    takeCspViolations() {
+      return violations.splice(0);
+    },
     async close() {
       await browser.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (violations.length > 0) throw new Error(`Content-Security-Policy violations:\n${violations.join("\n")}`);
     },
   };
 }

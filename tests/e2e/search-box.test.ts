@@ -148,4 +148,18 @@ describe("search within reach", () => {
       await wide.context().close();
     }
   });
+
+  it("runs under the Content-Security-Policy: the app's own scripts work, an injected one is blocked and reported", async () => {
+    const page = await (await e2e.newContext({ locale: "en-US" })).newPage();
+    await page.goto("/search?q=may");
+    await hydrated(page);
+    expect(e2e.takeCspViolations()).toEqual([]);
+    await page.evaluate(() => {
+      const script = document.createElement("script");
+      script.textContent = "window.__injected = true";
+      document.body.append(script);
+    });
+    await expect.poll(() => e2e.takeCspViolations().length).toBeGreaterThan(0);
+    expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeRedirectPath } from "~/lib/redirect.ts";
 
 /**
  * Form schemas shared by the browser (instant feedback through conform) and the
@@ -21,7 +22,7 @@ export const passwordField = z
 export const redirectToField = z
   .string()
   .optional()
-  .transform((v) => (v && v.startsWith("/") && !v.startsWith("//") ? v : undefined));
+  .transform((v) => safeRedirectPath(v));
 
 export const signupSchema = z
   .object({

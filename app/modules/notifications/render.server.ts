@@ -1,5 +1,6 @@
 import type { TFunction } from "i18next";
 import { env } from "~/lib/env.server.ts";
+import { safeRedirectPath } from "~/lib/redirect.ts";
 import { formatDate, formatNumber } from "~/modules/i18n/format.ts";
 import { INTL_LOCALE, type Locale } from "~/modules/i18n/config.ts";
 import { fixedT } from "./translate.server.ts";
@@ -16,9 +17,9 @@ export function absoluteUrl(path: string): string {
   return `${appOrigin()}${path.startsWith("/") ? path : `/${path}`}`;
 }
 
-/** Only in-app paths are followed: "/x", never "//host" or "https://…". */
+/** Only in-app paths are followed (safeRedirectPath): "/x", never "//host", "/\\host" or "https://…". */
 export function safeAppPath(url: string | null | undefined): string | null {
-  return url && url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/\\") ? url : null;
+  return safeRedirectPath(url) ?? null;
 }
 
 export interface StoredNotification {

@@ -53,7 +53,7 @@ function Frame({ id, title, description, width, height, children, table, tableLa
       <figcaption id={`${id}-caption`} className="chart__caption">
         {title}
       </figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-title ${id}-desc`} className="chart__svg" style={{ maxWidth: width }}>
+      <svg viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img" aria-labelledby={`${id}-title ${id}-desc`} className="chart__svg">
         <title id={`${id}-title`}>{title}</title>
         <desc id={`${id}-desc`}>{description}</desc>
         <Patterns id={id} />
