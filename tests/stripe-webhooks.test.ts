@@ -16,8 +16,8 @@ afterAll(() => stripe.close());
 const DAY = 24 * 60 * 60 * 1000;
 
 /** One delivery as Stripe makes it: the exact JSON bytes and their signature. */
-async function deliver(event: Stripe.Event | Record<string, unknown>, options: { secret?: string; timestamp?: number; body?: string } = {}) {
-  const payload = JSON.stringify(event);
+async function deliver(event: Stripe.Event | Record<string, unknown> | unknown[], options: { secret?: string; timestamp?: number; body?: string; raw?: string } = {}) {
+  const payload = options.raw ?? JSON.stringify(event);
   const headers = { "Content-Type": "application/json", "Stripe-Signature": signPayload(payload, { secret: options.secret ?? TEST_WEBHOOK_SECRET, timestamp: options.timestamp }) };
   const request = new Request("http://localhost/webhooks/stripe", { method: "POST", headers, body: options.body ?? payload });
   const response = await settle(call(webhookAction, request));
@@ -95,6 +95,61 @@ describe("POST /webhooks/stripe", () => {
     expect((await outcome(payment.id)).status).toBe("PENDING");
     expect((await deliver(event, { timestamp: now - 240 })).status).toBe(200);
     expect((await outcome(payment.id)).status).toBe("PAID");
+  });
+
+  it("refuses a signature dated more than five minutes ahead, accepts one just inside", async () => {
+    const { payment, session } = await startFeaturedPayment(stripe);
+    const event = sessionEvents(stripe, session.id as string).completed();
+    const now = Math.floor(Date.now() / 1000);
+    for (const ahead of [4_000, 301]) {
+      expect((await deliver(event, { timestamp: now + ahead })).status, `${ahead} s ahead`).toBe(400);
+      expect(await prisma.stripeEvent.count({ where: { id: event.id } })).toBe(0);
+    }
+    expect((await outcome(payment.id)).status).toBe("PENDING");
+    expect((await deliver(event, { timestamp: now + 240 })).status).toBe(200);
+    expect((await outcome(payment.id)).status).toBe("PAID");
+  });
+
+  it("answers 400, not 500, to a signed body that is no event, and stores nothing it cannot key", async () => {
+    const before = await prisma.stripeEvent.count();
+    for (const body of [{}, [], { id: "evt_1", type: "checkout.session.completed" }, { id: null, type: "charge.refunded", created: 1 }]) {
+      const response = await deliver(body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.body.error).toMatch(/^not a Stripe event: /);
+    }
+    expect(await deliver({}, { raw: "{not json" })).toEqual({ status: 400, body: { error: "The body is not JSON" } });
+    expect(await prisma.stripeEvent.count()).toBe(before);
+  });
+
+  it("answers 400 to an event without its object, or a session without an id, and keeps it with the reason", async () => {
+    const { payment, session } = await startFeaturedPayment(stripe);
+    const completed = sessionEvents(stripe, session.id as string).completed();
+    const noObject = { ...completed, data: {} };
+    const nullId = { ...completed, id: "evt_null_session_id", data: { object: { ...(completed.data.object as object), id: null } } };
+    const otherWithoutObject = { ...stripeEvent("customer.created", {}), id: "evt_customer_no_object", data: {} };
+    for (const [event, reason] of [
+      [noObject, /^malformed checkout.session.completed event: data.object: Required/],
+      [nullId, /^malformed checkout.session.completed event: data.object.id: Expected string, received null/],
+      [otherWithoutObject, /^malformed customer.created event: data.object: Required/],
+    ] as const) {
+      const first = await deliver(event);
+      expect(first.status, event.id).toBe(400);
+      expect(first.body.error).toMatch(reason);
+      // Stripe retries a 400 too: the retry is refused the same way and stored once.
+      expect((await deliver(event)).status).toBe(400);
+      const stored = await prisma.stripeEvent.findUniqueOrThrow({ where: { id: event.id } });
+      expect(stored.error).toMatch(reason);
+      expect(stored.type).toBe(event.type);
+    }
+    expect(await outcome(payment.id)).toMatchObject({ status: "PENDING", placement: null, notifications: 0, audits: [] });
+  });
+
+  it("answers 400 to a refund whose charge lacks what a refund needs", async () => {
+    const { session } = await startFeaturedPayment(stripe);
+    const charge = refundedCharge(stripe.sessions.get(session.id as string)!);
+    const event = stripeEvent("charge.refunded", { ...charge, amount_refunded: "all" });
+    expect((await deliver(event)).status).toBe(400);
+    expect((await prisma.stripeEvent.findUniqueOrThrow({ where: { id: event.id } })).error).toMatch(/data.object.amount_refunded: Expected number, received string/);
   });
 
   it("processes a repeated delivery once", async () => {

@@ -7,6 +7,7 @@ import { addFeaturedPlacement, revokeFeaturedPlacement } from "~/modules/listing
 import { notifyOrganisations } from "~/modules/notifications/notify.server.ts";
 import { stripeCurrency, toStripeAmount } from "./money.ts";
 import { nextPaymentStatus } from "./status.ts";
+import { checkStripeEvent, type ChargeFacts, type CheckoutSessionFacts, type StripeEventFacts } from "./stripe-events.server.ts";
 
 /**
  * Stripe webhooks (DESIGN.md §4): verified, stored once, processed in the same
@@ -23,58 +24,117 @@ type Handled = { error?: string };
 
 const TRANSACTION = { maxWait: 10_000, timeout: 20_000 };
 
-export async function receiveStripeWebhook(rawBody: string, signature: string | null): Promise<WebhookOutcome> {
+export async function receiveStripeWebhook(rawBody: string, signature: string | null, now = new Date()): Promise<WebhookOutcome> {
   const secret = stripeWebhookSecret();
   if (!secret) return { status: 503, body: { error: "Stripe webhooks are not configured on this server (STRIPE_WEBHOOK_SECRET is not set)" } };
   if (!signature) return { status: 400, body: { error: "Missing Stripe-Signature header" } };
-  let event: Stripe.Event;
-  try {
-    event = stripeWebhooks.constructEvent(rawBody, signature, secret, WEBHOOK_TOLERANCE_SECONDS);
-  } catch (error) {
-    logger.warn("stripe webhook refused", { reason: error instanceof Error ? error.message : String(error) });
+  const refusal = signatureRefusal(rawBody, signature, secret, now);
+  if (refusal) {
+    logger.warn("stripe webhook refused", { reason: refusal });
     return { status: 400, body: { error: "Invalid or expired Stripe signature" } };
   }
+  let body: unknown;
   try {
-    const { duplicate } = await recordStripeEvent(event);
-    return { status: 200, body: { received: true, duplicate } };
+    body = JSON.parse(rawBody);
+  } catch {
+    logger.warn("stripe webhook refused", { reason: "signed body is not JSON" });
+    return { status: 400, body: { error: "The body is not JSON" } };
+  }
+  try {
+    const recorded = await recordStripeEvent(body, now);
+    if (recorded.malformed) {
+      logger.warn("stripe webhook refused", { eventId: recorded.eventId, reason: recorded.error });
+      return { status: 400, body: { error: recorded.error ?? "Not a Stripe event" } };
+    }
+    return { status: 200, body: { received: true, duplicate: recorded.duplicate } };
   } catch (error) {
     // Nothing was stored: Stripe retries the delivery, so the payment is not lost.
-    logger.error("stripe webhook processing failed", { eventId: event.id, type: event.type, error: error instanceof Error ? error.message : String(error) });
+    const { id, type } = (body ?? {}) as { id?: unknown; type?: unknown };
+    logger.error("stripe webhook processing failed", { eventId: String(id), type: String(type), error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     return { status: 500, body: { error: "Processing failed; Stripe will retry" } };
   }
 }
 
 /**
+ * Why a signature must be refused, or null. The SDK checks the signature and that it is
+ * at most the tolerance old; a timestamp in the future passes it, however far ahead, so
+ * one signed (or replayed from a clock set wrong) an hour ahead would be good for an hour
+ * and five minutes. Both sides of now get the same tolerance.
+ */
+function signatureRefusal(rawBody: string, header: string, secret: string, now: Date): string | null {
+  try {
+    stripeWebhooks.signature!.verifyHeader(rawBody, header, secret, WEBHOOK_TOLERANCE_SECONDS, undefined, now.getTime());
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  const signedAt = signatureTimestamp(header);
+  if (signedAt === null) return "Unable to extract timestamp from header";
+  if (signedAt - Math.floor(now.getTime() / 1000) > WEBHOOK_TOLERANCE_SECONDS) return "Timestamp in the future, outside the tolerance zone";
+  return null;
+}
+
+/** The header's t=, read as the SDK reads it (the last one counts, parseInt), so it is the one the signature covered. */
+function signatureTimestamp(header: string): number | null {
+  let timestamp = Number.NaN;
+  for (const item of header.split(",")) {
+    const [key, value] = item.split("=");
+    if (key === "t") timestamp = parseInt(value ?? "", 10);
+  }
+  return Number.isSafeInteger(timestamp) ? timestamp : null;
+}
+
+export type RecordedStripeEvent = {
+  eventId: string | null;
+  duplicate: boolean;
+  error: string | null;
+  /** The body is not the event its type says (or no event at all): the webhook answers 400. */
+  malformed: boolean;
+};
+
+/** The payload as jsonb: PostgreSQL refuses NUL in text, and a NUL in a field we never read must not fail the delivery. */
+const storablePayload = (body: unknown) => JSON.stringify(body, (_key, value: unknown) => (typeof value === "string" ? value.replaceAll("\u0000", "\uFFFD") : value));
+
+/**
  * Stores the event (its id is the primary key) and processes it in one
  * transaction. A second delivery, even a simultaneous one, finds the row (the
  * INSERT waits for the first transaction and then does nothing) and changes nothing.
+ * An event whose object is not what its type promises is stored with the reason and
+ * processed no further; a body that is no event at all has nothing to be stored
+ * under (StripeEvent's key is Stripe's event id) and is only logged.
  */
-export async function recordStripeEvent(event: Stripe.Event, now = new Date()) {
+export async function recordStripeEvent(body: unknown, now = new Date()): Promise<RecordedStripeEvent> {
+  const checked = checkStripeEvent(body);
+  if (!checked.envelope) return { eventId: null, duplicate: false, error: checked.error, malformed: true };
+  const { id, type, created } = checked.envelope;
   return prisma.$transaction(async (tx) => {
     const inserted = await tx.$executeRaw`
       INSERT INTO "StripeEvent" (id, type, "stripeCreatedAt", payload, "createdAt", "updatedAt")
-      VALUES (${event.id}, ${event.type}, ${new Date(event.created * 1000)}, ${JSON.stringify(event)}::jsonb, ${now}, ${now})
+      VALUES (${id}, ${type}, ${new Date(created * 1000)}, ${storablePayload(body)}::jsonb, ${now}, ${now})
       ON CONFLICT (id) DO NOTHING`;
-    if (inserted === 0) return { duplicate: true, error: null };
-    const { error = null } = await handleEvent(tx, event, now);
-    await tx.stripeEvent.update({ where: { id: event.id }, data: { processedAt: now, error } });
-    return { duplicate: false, error };
+    // The same body is refused the same way every time it comes back.
+    if (inserted === 0) return { eventId: id, duplicate: true, error: checked.ok ? null : checked.error, malformed: !checked.ok };
+    const { error = null } = checked.ok ? await handleEvent(tx, checked.facts, now) : { error: checked.error };
+    await tx.stripeEvent.update({ where: { id }, data: { processedAt: now, error } });
+    return { eventId: id, duplicate: false, error, malformed: !checked.ok };
   }, TRANSACTION);
 }
 
-async function handleEvent(tx: Tx, event: Stripe.Event, now: Date): Promise<Handled> {
-  switch (event.type) {
-    case "checkout.session.completed":
-      return applyCheckoutSession(tx, event.data.object, event.data.object.payment_status === "unpaid" ? "processing" : "paid", now);
-    case "checkout.session.async_payment_succeeded":
-      return applyCheckoutSession(tx, event.data.object, "paid", now);
-    case "checkout.session.async_payment_failed":
-      return applyCheckoutSession(tx, event.data.object, "failed", now);
-    case "checkout.session.expired":
-      return applyCheckoutSession(tx, event.data.object, "expired", now);
-    case "charge.refunded":
-      return applyRefund(tx, event.data.object, now);
-    default:
+const CHECKOUT_OUTCOME = {
+  "checkout.session.async_payment_succeeded": "paid",
+  "checkout.session.async_payment_failed": "failed",
+  "checkout.session.expired": "expired",
+} as const;
+
+async function handleEvent(tx: Tx, facts: StripeEventFacts, now: Date): Promise<Handled> {
+  switch (facts.kind) {
+    case "checkout-session": {
+      const { session, type } = facts;
+      const outcome = type === "checkout.session.completed" ? (session.payment_status === "unpaid" ? "processing" : "paid") : CHECKOUT_OUTCOME[type];
+      return applyCheckoutSession(tx, session, outcome, now);
+    }
+    case "charge-refunded":
+      return applyRefund(tx, facts.charge, now);
+    case "other":
       // Stored for the record; nothing to do.
       return {};
   }
@@ -119,7 +179,10 @@ async function lockedPayment(tx: Tx, paymentId: string) {
 }
 type LockedPayment = Awaited<ReturnType<typeof lockedPayment>>;
 
-async function findPaymentForSession(tx: Tx, session: Stripe.Checkout.Session): Promise<{ paymentId: string } | { error: string }> {
+/** What applyCheckoutSession reads of a session: an event's, checked by checkStripeEvent, or one retrieved from Stripe. */
+type SessionFacts = Pick<CheckoutSessionFacts, "id" | "client_reference_id" | "metadata" | "payment_intent" | "amount_total" | "currency">;
+
+async function findPaymentForSession(tx: Tx, session: SessionFacts): Promise<{ paymentId: string } | { error: string }> {
   const bySession = await tx.payment.findUnique({ where: { stripeCheckoutSessionId: session.id }, select: { id: true } });
   if (bySession) return { paymentId: bySession.id };
   // The webhook can overtake the write of the session id: our id travels as client_reference_id.
@@ -134,7 +197,7 @@ async function findPaymentForSession(tx: Tx, session: Stripe.Checkout.Session): 
  * Applies what a Checkout Session reports to its Payment: amount and currency
  * must match our record exactly, or nothing changes and the refusal is logged.
  */
-export async function applyCheckoutSession(tx: Tx, session: Stripe.Checkout.Session, outcome: SessionOutcome, now: Date): Promise<Handled> {
+export async function applyCheckoutSession(tx: Tx, session: SessionFacts, outcome: SessionOutcome, now: Date): Promise<Handled> {
   const found = await findPaymentForSession(tx, session);
   if ("error" in found) {
     logger.warn("stripe session without payment", { sessionId: session.id, error: found.error });
@@ -194,7 +257,7 @@ async function storedFullRefund(tx: Tx, paymentIntentId: string) {
  * A full refund removes what the payment granted. A partial refund is recorded
  * on the event for an admin and revokes nothing: the placement or fee stands.
  */
-export async function applyRefund(tx: Tx, charge: Stripe.Charge, now: Date): Promise<Handled> {
+export async function applyRefund(tx: Tx, charge: ChargeFacts, now: Date): Promise<Handled> {
   const paymentIntentId = idOf(charge.payment_intent);
   if (!paymentIntentId) return { error: `charge ${charge.id} has no payment intent: not one of our Checkout payments` };
   await lockPaymentIntent(tx, paymentIntentId);
