@@ -3,6 +3,7 @@ import { prisma } from "~/lib/db.server.ts";
 import { loadActor } from "~/modules/auth/actor.server.ts";
 import { startSession } from "~/modules/auth/session.server.ts";
 import { openDealFromInquiry, transitionDeal } from "~/modules/deals/deals.server.ts";
+import { transitionSchema } from "~/modules/deals/schema.ts";
 import { loader as boardLoader } from "~/routes/deals._index.tsx";
 import { action as dealAction, loader as dealLoader } from "~/routes/deals.$id.tsx";
 import { action as newAction, loader as newLoader } from "~/routes/deals.new.tsx";
@@ -166,6 +167,30 @@ describe("moving a deal through its stages", () => {
     const after = await transition(deal.id, cookie, { action: "hold", version: "6" });
     expect(after.status).toBe(400);
     expect((await after.json()).error[""]).toEqual(["deals.errors.notAllowed"]);
+  });
+
+  it("refuses a move, a take or an assignment whose version is absent, empty or not a whole number, and the deal does not move", async () => {
+    const parties = await createParties();
+    const broker = await createBroker();
+    const admin = await createUser({ roles: ["admin"] });
+    const deal = await createDealBetween(parties, { stage: "NEW", assignedBrokerId: broker.id });
+    const cookie = await cookieFor(broker.id);
+    for (const version of [undefined, "", "   ", "abc", "1.5", "-1", "0x0", "9999999999"]) {
+      const fields: Record<string, string> = version === undefined ? {} : { version };
+      const moved = await transition(deal.id, cookie, { action: "qualify", ...fields });
+      expect(moved.status, JSON.stringify(version)).toBe(400);
+      expect((await moved.json()).error.version, JSON.stringify(version)).toEqual(["deals.errors.stale"]);
+      const taken = await post(dealAction, `/deals/${deal.id}`, { intent: "take", ...fields }, await cookieFor(admin.id), { id: deal.id });
+      expect(taken.status, JSON.stringify(version)).toBe(400);
+      const assigned = await post(dealAction, `/deals/${deal.id}`, { intent: "assign", brokerId: broker.id, ...fields }, await cookieFor(admin.id), { id: deal.id });
+      expect(assigned.status, JSON.stringify(version)).toBe(400);
+    }
+    expect(await prisma.deal.findUniqueOrThrow({ where: { id: deal.id } })).toMatchObject({ stage: "NEW", version: 0, assignedBrokerId: broker.id });
+    expect(await prisma.dealTransition.count({ where: { dealId: deal.id } })).toBe(1);
+    // The schema itself, as the browser and any other caller use it.
+    for (const version of ["", " ", undefined]) expect(transitionSchema.safeParse({ intent: "transition", action: "qualify", version }).success, JSON.stringify(version)).toBe(false);
+    expect(transitionSchema.parse({ intent: "transition", action: "qualify", version: " 3 " })).toMatchObject({ version: 3 });
+    expect((await transition(deal.id, cookie, { action: "qualify", version: "0" })).status).toBe(302);
   });
 
   it("refuses an agreement without its type, value and currency, naming each field and changing nothing", async () => {

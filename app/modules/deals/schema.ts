@@ -6,7 +6,16 @@ import { AGREEMENT_TYPES, COMMENT_MAX, DEAL_CURRENCIES, DEAL_STAGES, LOST_REASON
  * the server. Messages are i18n keys.
  */
 
-const version = z.coerce.number({ invalid_type_error: "deals.errors.stale" }).int().min(0);
+/**
+ * The version the form saw, required: a move is checked against it. z.coerce read an empty
+ * or blank field as 0, so a form that lost its version moved any deal still at version 0.
+ * At most nine digits: Deal.version is a 32-bit integer.
+ */
+const version = z
+  .string({ required_error: "deals.errors.stale", invalid_type_error: "deals.errors.stale" })
+  .trim()
+  .regex(/^\d{1,9}$/, "deals.errors.stale")
+  .transform(Number);
 const comment = z.string().trim().max(COMMENT_MAX, "errors.tooLong").optional().default("");
 
 /**
