@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { createInstance } from "i18next";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
@@ -9,8 +9,22 @@ import { I18nextProvider, initReactI18next } from "react-i18next";
 import { NonceProvider } from "~/components/nonce.tsx";
 import { i18nOptions, resources } from "~/modules/i18n/config.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
+import { logger } from "~/lib/logger.server.ts";
 
 const ABORT_DELAY = 5_000;
+
+/**
+ * What Remix hands over when a loader or action fails. A 4xx it made itself (a POST to a
+ * page without an action is a 405, an unknown ?_data route a 403) is the client's mistake,
+ * answered as such, and not logged as an error; a request the client gave up on neither.
+ * Everything else is logged with its stack.
+ */
+export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
+  if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status < 500) return;
+  const url = new URL(request.url);
+  logger.error("request failed", { method: request.method, path: url.pathname, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+}
 
 export default async function handleRequest(
   request: Request,

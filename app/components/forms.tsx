@@ -63,10 +63,13 @@ export function SelectField({
   options: { value: string; label: string }[];
   placeholder?: string;
 }) {
+  // A resubmitted form that sent one field twice comes back with an array: a single select shows the first.
+  const { defaultValue } = selectProps;
+  const single = !selectProps.multiple && Array.isArray(defaultValue) ? { defaultValue: defaultValue[0] as string | undefined } : {};
   return (
     <Shell {...shell} id={selectProps.id}>
       {(aria) => (
-        <select {...selectProps} {...aria}>
+        <select {...selectProps} {...single} {...aria}>
           {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
           {options.map((o) => (
             <option key={o.value} value={o.value}>

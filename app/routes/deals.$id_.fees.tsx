@@ -17,5 +17,5 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export function loader({ params }: LoaderFunctionArgs) {
-  return redirect(`/deals/${params.id ?? ""}#fees`);
+  return redirect(`/deals/${encodeURIComponent(params.id ?? "")}#fees`);
 }

@@ -7,7 +7,7 @@ import { ndaAcceptSchema } from "~/modules/inquiries/schema.ts";
 
 /** POST only: accepting happens from the NDA panel on the listing page. */
 export async function loader({ params }: LoaderFunctionArgs) {
-  return redirect(`/listings/${params.id ?? ""}#nda`);
+  return redirect(`/listings/${encodeURIComponent(params.id ?? "")}#nda`);
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
