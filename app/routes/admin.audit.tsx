@@ -97,7 +97,7 @@ export default function AuditLogPage() {
                     <td>
                       <time dateTime={e.createdAt}>{formatDateTime(e.createdAt, data.locale)}</time>
                     </td>
-                    <td>{e.actor ? <Link to={`?actor=${encodeURIComponent(e.actor.email)}`}>{e.actor.name} &lt;{e.actor.email}&gt;</Link> : t("reports.audit.system")}</td>
+                    <td>{e.actor ? <Link to={`?actor=${encodeURIComponent(e.actor.email)}`}><bdi>{e.actor.name}</bdi> &lt;<bdi>{e.actor.email}</bdi>&gt;</Link> : t("reports.audit.system")}</td>
                     <td>
                       <code>{e.action}</code>
                     </td>

@@ -1,6 +1,7 @@
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
+import { Fragment } from "react";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -65,9 +66,16 @@ export default function AdminUsersPage() {
             const held = new Set(u.roles.map((r) => r.role.name));
             return (
               <tr key={u.id}>
-                <td>{u.name}</td>
-                <td>{u.email}</td>
-                <td>{u.memberships.map((m) => m.organisation.name).join(", ")}</td>
+                <td dir="auto">{u.name}</td>
+                <td dir="auto">{u.email}</td>
+                <td>
+                  {u.memberships.map((m, i) => (
+                    <Fragment key={m.organisation.name + i}>
+                      {i > 0 ? ", " : null}
+                      <bdi>{m.organisation.name}</bdi>
+                    </Fragment>
+                  ))}
+                </td>
                 <td className="table__actions">
                   {ROLE_NAMES.map((role) => (
                     <Form method="post" key={role}>

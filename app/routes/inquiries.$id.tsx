@@ -139,7 +139,12 @@ export default function InquiryThreadPage() {
                 <dt>{t("inquiries.thread.inquirer")}</dt>
                 <dd dir="auto">
                   <Link to={`/orgs/${thread.fromOrganisation.id}`}>{thread.fromOrganisation.name}</Link>
-                  {thread.createdByName ? <span className="muted"> · {thread.createdByName}</span> : null}
+                  {thread.createdByName ? (
+                    <span className="muted">
+                      {" · "}
+                      <bdi>{thread.createdByName}</bdi>
+                    </span>
+                  ) : null}
                 </dd>
               </div>
               <div>

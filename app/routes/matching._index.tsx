@@ -117,7 +117,10 @@ export default function MatchingBoard() {
                   <h3 dir="auto" lang={l.language}>
                     <Link to={`/listings/${l.id}`}>{l.title}</Link>
                   </h3>
-                  <p className="muted">{[l.organisation.name, provinceLabel(l.province, locale)].filter(Boolean).join(" · ")}</p>
+                  <p className="muted">
+                    <bdi>{l.organisation.name}</bdi>
+                    {provinceLabel(l.province, locale) ? ` · ${provinceLabel(l.province, locale)}` : null}
+                  </p>
                 </div>
               ))}
             </div>

@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { ErrorList } from "~/components/forms.tsx";
+import { multiLine } from "~/lib/text.ts";
 import { requireActor } from "~/modules/auth/actor.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { formatDate } from "~/modules/i18n/format.ts";
@@ -14,11 +15,12 @@ import { decideRevision, transitionListing } from "~/modules/listings/listings.s
 import { renderMarkdown } from "~/modules/listings/markdown.server.ts";
 import { getListingForReview } from "~/modules/listings/queries.server.ts";
 
+const reason = multiLine(z.string().trim().max(REASON_LENGTH.max, "errors.tooLong").default(""));
 const decision = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("approve") }),
-  z.object({ intent: z.literal("reject"), reason: z.string().trim().max(REASON_LENGTH.max, "errors.tooLong").default("") }),
+  z.object({ intent: z.literal("reject"), reason }),
   z.object({ intent: z.literal("approve-revision"), revisionId: z.string().min(1) }),
-  z.object({ intent: z.literal("reject-revision"), revisionId: z.string().min(1), reason: z.string().trim().max(REASON_LENGTH.max, "errors.tooLong").default("") }),
+  z.object({ intent: z.literal("reject-revision"), revisionId: z.string().min(1), reason }),
 ]);
 
 /** Fields a reviewer compares between the public version and a pending edit. */

@@ -70,7 +70,9 @@ export default function MyListingsPage() {
                     {l.title}
                   </Link>
                   <br />
-                  <span className="muted">{l.organisation.name}</span>
+                  <span className="muted" dir="auto">
+                    {l.organisation.name}
+                  </span>
                 </td>
                 <td>
                   <span className={`badge badge--status-${l.status.toLowerCase()}`}>{t(`listingStatus.${l.status}`)}</span>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "~/lib/text.ts";
 import { searchParamsSchema, type SearchParams } from "~/modules/search/schema.ts";
 
 export const ALERT_FREQUENCIES = ["INSTANT", "DAILY", "WEEKLY", "NEVER"] as const;
@@ -9,7 +10,7 @@ export const MAX_SAVED_SEARCHES = 50;
 export const NAME_MAX = 120;
 
 const frequency = z.enum(ALERT_FREQUENCIES, { errorMap: () => ({ message: "errors.chooseOne" }) });
-const name = z.string().trim().max(NAME_MAX, "errors.tooLong").optional().transform((v) => (v ? v : undefined));
+const name = singleLine(z.string().max(NAME_MAX, "errors.tooLong").optional()).transform((v) => (v ? v : undefined));
 
 /** The fields of the "save this search" form besides the search's own parameters. */
 export const saveSearchFieldsSchema = z.object({ name, frequency: frequency.default("DAILY") });

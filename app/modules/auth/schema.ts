@@ -1,17 +1,14 @@
 import { z } from "zod";
+import { singleLine } from "~/lib/text.ts";
 import { safeRedirectPath } from "~/lib/redirect.ts";
 
 /**
  * Form schemas shared by the browser (instant feedback through conform) and the
  * server (the truth). Messages are i18n keys, translated where they are shown.
  */
-export const emailField = z
-  .string({ required_error: "errors.required" })
-  .trim()
-  .min(1, "errors.required")
-  .max(254, "errors.tooLong")
-  .email("errors.email")
-  .transform((v) => v.toLowerCase());
+export const emailField = singleLine(
+  z.string({ required_error: "errors.required" }).min(1, "errors.required").max(254, "errors.tooLong").email("errors.email"),
+).transform((v) => v.toLowerCase());
 
 export const passwordField = z
   .string({ required_error: "errors.required" })
@@ -26,7 +23,7 @@ export const redirectToField = z
 
 export const signupSchema = z
   .object({
-    name: z.string({ required_error: "errors.required" }).trim().min(2, "errors.nameTooShort").max(100, "errors.tooLong"),
+    name: singleLine(z.string({ required_error: "errors.required" }).min(2, "errors.nameTooShort").max(100, "errors.tooLong")),
     email: emailField,
     password: passwordField,
     confirmPassword: z.string({ required_error: "errors.required" }),

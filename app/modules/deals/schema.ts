@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { multiLine } from "~/lib/text.ts";
 import { AGREEMENT_TYPES, COMMENT_MAX, DEAL_CURRENCIES, DEAL_STAGES, LOST_REASON_LENGTH, MAX_AGREED_VALUE } from "./state-machine.ts";
 
 /**
@@ -16,7 +17,7 @@ const version = z
   .trim()
   .regex(/^\d{1,9}$/, "deals.errors.stale")
   .transform(Number);
-const comment = z.string().trim().max(COMMENT_MAX, "errors.tooLong").optional().default("");
+const comment = multiLine(z.string().trim().max(COMMENT_MAX, "errors.tooLong").optional().default(""));
 
 /**
  * Whole currency units as people type them: "1250000000", "1.250.000.000",
@@ -49,11 +50,13 @@ export const transitionSchema = z.discriminatedUnion("action", [
     action: z.literal("lose"),
     version,
     comment,
-    reason: z
-      .string({ required_error: "deals.errors.lostReason" })
-      .trim()
-      .min(LOST_REASON_LENGTH.min, "deals.errors.lostReason")
-      .max(LOST_REASON_LENGTH.max, "errors.tooLong"),
+    reason: multiLine(
+      z
+        .string({ required_error: "deals.errors.lostReason" })
+        .trim()
+        .min(LOST_REASON_LENGTH.min, "deals.errors.lostReason")
+        .max(LOST_REASON_LENGTH.max, "errors.tooLong"),
+    ),
   }),
 ]);
 export type TransitionInput = z.infer<typeof transitionSchema>;

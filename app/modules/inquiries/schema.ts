@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { multiLine } from "~/lib/text.ts";
 
 /**
  * Inquiry and NDA forms (DESIGN.md §3), shared by the browser (conform) and the
@@ -12,13 +13,15 @@ export const INQUIRY_LIMITS = {
   reply: { min: 1, max: 4000 },
 } as const;
 
-/** Required text: one message at a time (empty, then too short or too long). */
+/** Required running text: one message at a time (empty, then too short or too long). */
 const text = (limits: { min: number; max: number }, tooShort: string) =>
-  z
-    .string({ required_error: "errors.required" })
-    .trim()
-    .min(1, "errors.required")
-    .pipe(z.string().min(limits.min, tooShort).max(limits.max, "errors.tooLong"));
+  multiLine(
+    z
+      .string({ required_error: "errors.required" })
+      .trim()
+      .min(1, "errors.required")
+      .pipe(z.string().min(limits.min, tooShort).max(limits.max, "errors.tooLong")),
+  );
 
 const id = z.string({ required_error: "errors.chooseOne" }).trim().min(1, "errors.chooseOne").max(64, "errors.chooseOne");
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { multiLine, singleLine, toSingleLine } from "~/lib/text.ts";
 
 /**
  * The listing form (DESIGN.md §2), one schema for the browser (conform), the
@@ -71,23 +72,22 @@ const codeList = (pattern: RegExp, message: string, min: number, max: number, mi
       .transform((items) => [...new Set(items)]),
   );
 
-/** Accepts a list or text separated by commas, semicolons or new lines. */
+/** Accepts a list or text separated by commas, semicolons or new lines; each item one line of text. */
 const textList = (max: number, itemMax: number, tooLong: string) =>
   z.preprocess(
     (v) => {
       const items = Array.isArray(v) ? v : typeof v === "string" ? v.split(/[,;\n]/) : [];
-      return [...new Set(items.map((s) => String(s).trim()).filter(Boolean))];
+      return [...new Set(items.map((s) => toSingleLine(String(s))).filter(Boolean))];
     },
     z.array(z.string().max(itemMax, tooLong)).max(max, "errors.tooMany"),
   );
 
+/** Optional running text (a description, advantages): line breaks kept. */
 const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, "errors.tooLong")
-    .optional()
-    .transform((v) => v || undefined);
+  multiLine(z.string().trim().max(max, "errors.tooLong").optional()).transform((v) => v || undefined);
+
+/** Optional text on one line (a manufacturer, a model). */
+const optionalLine = (max: number) => singleLine(z.string().max(max, "errors.tooLong").optional()).transform((v) => v || undefined);
 
 const amount = z.coerce
   .number({ invalid_type_error: "errors.number" })
@@ -98,19 +98,23 @@ const amount = z.coerce
 
 const trl = z.coerce.number({ invalid_type_error: "errors.number" }).int("errors.wholeNumber").min(1, "errors.trlRange").max(9, "errors.trlRange");
 
+/** Keys and values of a specification record, each as one line of text. */
+const specificationLines = (record: object) =>
+  Object.fromEntries(Object.entries(record).map(([key, value]) => [toSingleLine(key), typeof value === "string" ? toSingleLine(value) : value]));
+
 /** "Công suất: 15 kW" lines, or an object, into a key–value record. */
 const specifications = z.preprocess(
   (v) => {
-    if (v && typeof v === "object" && !Array.isArray(v)) return v;
+    if (v && typeof v === "object" && !Array.isArray(v)) return specificationLines(v);
     if (typeof v !== "string" || !v.trim()) return undefined;
     const out: Record<string, string> = {};
     for (const line of v.split("\n")) {
       const at = line.indexOf(":");
       if (!line.trim()) continue;
-      if (at <= 0) return { [line.trim()]: "" };
+      if (at <= 0) return specificationLines({ [line.trim()]: "" });
       out[line.slice(0, at).trim()] = line.slice(at + 1).trim();
     }
-    return out;
+    return specificationLines(out);
   },
   z
     .record(z.string().min(1).max(80, "errors.tooLong"), z.string().min(1, "errors.specificationLine").max(300, "errors.tooLong"))
@@ -125,8 +129,8 @@ const base = {
     .string({ required_error: "errors.required" })
     .trim()
     .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, "errors.language"),
-  title: z.string({ required_error: "errors.required" }).trim().min(LIMITS.title.min, "errors.titleLength").max(LIMITS.title.max, "errors.titleLength"),
-  summary: z.string({ required_error: "errors.required" }).trim().min(LIMITS.summary.min, "errors.summaryLength").max(LIMITS.summary.max, "errors.summaryLength"),
+  title: singleLine(z.string({ required_error: "errors.required" }).min(LIMITS.title.min, "errors.titleLength").max(LIMITS.title.max, "errors.titleLength")),
+  summary: multiLine(z.string({ required_error: "errors.required" }).trim().min(LIMITS.summary.min, "errors.summaryLength").max(LIMITS.summary.max, "errors.summaryLength")),
   description: optionalText(LIMITS.description),
   advantages: optionalText(LIMITS.longText),
   applications: optionalText(LIMITS.longText),
@@ -166,8 +170,8 @@ export const equipmentOfferSchema = z.object({
   ...base,
   ...price,
   condition: z.enum(CONDITIONS, { errorMap: () => ({ message: "errors.chooseOne" }) }),
-  manufacturer: optionalText(120),
-  model: optionalText(120),
+  manufacturer: optionalLine(120),
+  model: optionalLine(120),
   manufactureYear: z.coerce
     .number({ invalid_type_error: "errors.number" })
     .int("errors.wholeNumber")
@@ -182,7 +186,7 @@ export const equipmentOfferSchema = z.object({
 export const technologyRequestSchema = z.object({
   type: z.literal("TECHNOLOGY_REQUEST"),
   ...base,
-  problemStatement: z.string({ required_error: "errors.required" }).trim().min(20, "errors.problemLength").max(LIMITS.longText, "errors.problemLength"),
+  problemStatement: multiLine(z.string({ required_error: "errors.required" }).trim().min(20, "errors.problemLength").max(LIMITS.longText, "errors.problemLength")),
   minTrl: trl.optional(),
   budgetMin: amount,
   budgetMax: amount,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "~/lib/text.ts";
 import { MAX_AMOUNT, MIN_AMOUNT } from "./money.ts";
 
 /** The payment forms, one schema each for the browser (conform) and the server. Messages are i18n keys. */
@@ -32,11 +33,8 @@ const percent = z
 const common = {
   intent: z.literal("issue"),
   payer: z.enum(FEE_PAYERS, { errorMap: () => ({ message: "payments.errors.payer" }) }),
-  description: z
-    .string({ required_error: "payments.errors.description" })
-    .trim()
-    .min(3, "payments.errors.description")
-    .max(FEE_DESCRIPTION_MAX, "errors.tooLong"),
+  // One line: it names the fee in lists and on Stripe's payment page.
+  description: singleLine(z.string({ required_error: "payments.errors.description" }).min(3, "payments.errors.description").max(FEE_DESCRIPTION_MAX, "errors.tooLong")),
 };
 
 /** A broker's fee on a deal: a fixed amount in a currency, or a percentage of the agreed value. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLine } from "~/lib/text.ts";
 import { CONDITIONS, IP_STATUSES, LISTING_TYPES, TRANSFER_MODES } from "~/modules/listings/schema.ts";
 
 /**
@@ -13,7 +14,7 @@ export type Facet = (typeof FACETS)[number];
 const many = <T extends z.ZodTypeAny>(item: T) => z.preprocess((v) => (v === undefined || v === "" ? [] : Array.isArray(v) ? v.filter((x) => x !== "") : [v]), z.array(item).max(20, "errors.tooMany"));
 
 export const searchParamsSchema = z.object({
-  q: z.string().trim().max(200, "errors.tooLong").default(""),
+  q: singleLine(z.string().max(200, "errors.tooLong").default("")),
   type: z.enum(LISTING_TYPES, { errorMap: () => ({ message: "errors.chooseOne" }) }).optional(),
   sector: many(z.string().regex(/^\d(\.\d{1,2})?$/, "errors.sector")),
   province: many(z.string().regex(/^\d{2}$/, "errors.chooseOne")),

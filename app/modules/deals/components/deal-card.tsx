@@ -38,7 +38,7 @@ export function DealCard({ deal, locale, showStage = false }: { deal: DealCardDa
         <Link to={`/deals/${deal.id}`}>{deal.title}</Link>
       </h3>
       <p className="deal-card__parties" dir="auto">
-        {deal.providerOrg.name} ↔ {deal.seekerOrg.name}
+        <bdi>{deal.providerOrg.name}</bdi> ↔ <bdi>{deal.seekerOrg.name}</bdi>
       </p>
       {deal.agreedValue ? (
         <p className="deal-card__value">

@@ -52,7 +52,7 @@ export function DealParties({ deal }: { deal: DealView }) {
       </div>
       <div>
         <p className="eyebrow">{t("deals.page.broker")}</p>
-        <span>{deal.assignedBroker?.name ?? t("deals.page.noBroker")}</span>
+        {deal.assignedBroker ? <bdi>{deal.assignedBroker.name}</bdi> : <span>{t("deals.page.noBroker")}</span>}
       </div>
     </section>
   );
@@ -152,8 +152,14 @@ export function InquiryThread({ thread, locale }: { thread: Thread; locale: Loca
         {thread.map((m) => (
           <li key={m.id}>
             <p className="muted small">
-              <strong>{m.organisationName ?? t("deals.page.centre")}</strong>
-              {m.authorName ? ` · ${m.authorName}` : null} · {formatDate(m.createdAt, locale)}
+              <strong>{m.organisationName ? <bdi>{m.organisationName}</bdi> : t("deals.page.centre")}</strong>
+              {m.authorName ? (
+                <>
+                  {" · "}
+                  <bdi>{m.authorName}</bdi>
+                </>
+              ) : null}{" "}
+              · {formatDate(m.createdAt, locale)}
             </p>
             <p className="pre-line" dir="auto">
               {m.body}

@@ -46,7 +46,7 @@ export function DealFeesPanel({ fees: data, locale }: { fees: DealFees; locale: 
               <tr key={fee.id} data-fee-id={fee.id}>
                 <td dir="auto">{fee.description}</td>
                 <td dir="auto">
-                  {fee.payer.name}
+                  <bdi>{fee.payer.name}</bdi>
                   <br />
                   <span className="muted">{t(`payments.fees.role.${fee.payer.role}`)}</span>
                 </td>

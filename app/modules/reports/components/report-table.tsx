@@ -44,7 +44,8 @@ export function ReportTableView({ table, locale, exportHref, exportLabel, captio
                     {content}
                   </th>
                 ) : (
-                  <td key={i} className={kind === "text" ? undefined : "num"}>
+                  // Text cells hold deal titles and organisation names.
+                  <td key={i} className={kind === "text" ? undefined : "num"} dir={kind === "text" ? "auto" : undefined}>
                     {content}
                   </td>
                 );
