@@ -1,4 +1,5 @@
 import { json, MaxPartSizeExceededError, unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
+import { withoutControls } from "./text.ts";
 
 /**
  * Not-found and forbidden are thrown Responses, caught by the shared error boundary
@@ -16,10 +17,6 @@ export const notFound = (message = "Not found") => json({ message }, { status: 4
 export const forbidden = (message = "Forbidden") => json({ message }, { status: 403 });
 
 const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
-
-/** NUL and the other C0 controls but tab and line breaks, and DEL: no form field needs them, and PostgreSQL refuses NUL. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const FORM_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 /**
  * A form post's fields, for every action: a JSON body, any other content type, or a
@@ -50,7 +47,7 @@ export async function readForm(request: Request): Promise<FormData> {
 /** The same form with control characters taken out of its names and text values (files as they are). */
 export function withoutControlCharacters(form: FormData): FormData {
   const clean = new FormData();
-  for (const [name, value] of form) clean.append(name.replace(FORM_CONTROLS, ""), typeof value === "string" ? value.replace(FORM_CONTROLS, "") : value);
+  for (const [name, value] of form) clean.append(withoutControls(name), typeof value === "string" ? withoutControls(value) : value);
   return clean;
 }
 

@@ -29,6 +29,11 @@ export function toMultiLine(text: string): string {
   return text.replace(BIDI_FORMATTING, "").replace(CONTROLS_BUT_TAB_AND_LINES, "");
 }
 
+/** Only the controls taken out (tab and line breaks kept): what every submitted form field gets (app/lib/http.server.ts readForm). */
+export function withoutControls(text: string): string {
+  return text.replace(CONTROLS_BUT_TAB_AND_LINES, "");
+}
+
 const cleanWith = (clean: (text: string) => string) => (value: unknown) => (typeof value === "string" ? clean(value) : value);
 
 /**
