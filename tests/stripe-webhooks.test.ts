@@ -110,15 +110,26 @@ describe("POST /webhooks/stripe", () => {
     expect((await outcome(payment.id)).status).toBe("PAID");
   });
 
-  it("answers 400, not 500, to a signed body that is no event, and stores nothing it cannot key", async () => {
-    const before = await prisma.stripeEvent.count();
-    for (const body of [{}, [], { id: "evt_1", type: "checkout.session.completed" }, { id: null, type: "charge.refunded", created: 1 }]) {
+  it("answers 400, not 500, to a signed body that is no event, and keeps it once with the reason under a key of its hash", async () => {
+    const unreadable = () => prisma.stripeEvent.findMany({ where: { type: "unreadable" }, orderBy: { id: "asc" } });
+    const before = (await unreadable()).length;
+    const bodies = [{}, [], { id: "evt_1", type: "checkout.session.completed" }, { id: null, type: "charge.refunded", created: 1 }];
+    for (const body of bodies) {
       const response = await deliver(body);
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect(response.body.error).toMatch(/^not a Stripe event: /);
     }
-    expect(await deliver({}, { raw: "{not json" })).toEqual({ status: 400, body: { error: "The body is not JSON" } });
-    expect(await prisma.stripeEvent.count()).toBe(before);
+    expect(await deliver({}, { raw: "{not json\u0000" })).toEqual({ status: 400, body: { error: "The body is not JSON" } });
+    // Retried by Stripe: the same rows, not new ones.
+    await deliver({});
+    await deliver({}, { raw: "{not json\u0000" });
+    const kept = await unreadable();
+    expect(kept.length - before).toBe(bodies.length + 1);
+    for (const row of kept) {
+      expect(row.id).toMatch(/^unreadable_[0-9a-f]{40}$/);
+      expect(row.error).toMatch(/not a Stripe event|not JSON/);
+    }
+    expect(kept.map((row) => (row.payload as { body: string }).body)).toContain("{not json\uFFFD");
   });
 
   it("answers 400 to an event without its object, or a session without an id, and keeps it with the reason", async () => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { PaymentStatus } from "~/generated/prisma/enums.ts";
 import { prisma, type Tx } from "~/lib/db.server.ts";
 import { logger } from "~/lib/logger.server.ts";
@@ -38,12 +39,14 @@ export async function receiveStripeWebhook(rawBody: string, signature: string | 
     body = JSON.parse(rawBody);
   } catch {
     logger.warn("stripe webhook refused", { reason: "signed body is not JSON" });
+    await recordUnreadableStripeBody(rawBody, "the signed body is not JSON", now);
     return { status: 400, body: { error: "The body is not JSON" } };
   }
   try {
     const recorded = await recordStripeEvent(body, now);
     if (recorded.malformed) {
       logger.warn("stripe webhook refused", { eventId: recorded.eventId, reason: recorded.error });
+      if (recorded.eventId === null) await recordUnreadableStripeBody(rawBody, recorded.error ?? "not a Stripe event", now);
       return { status: 400, body: { error: recorded.error ?? "Not a Stripe event" } };
     }
     return { status: 200, body: { received: true, duplicate: recorded.duplicate } };
@@ -95,12 +98,26 @@ export type RecordedStripeEvent = {
 const storablePayload = (body: unknown) => JSON.stringify(body, (_key, value: unknown) => (typeof value === "string" ? value.replaceAll("\u0000", "\uFFFD") : value));
 
 /**
+ * A signed body that is no event (not JSON, no id, not an object) is kept too, for admins to
+ * see beside the refused events: under a key made from its hash ("unreadable_…", so the same
+ * body retried is one row), with the reason and at most 64 KB of it.
+ */
+async function recordUnreadableStripeBody(rawBody: string, error: string, now: Date): Promise<void> {
+  const id = `unreadable_${createHash("sha256").update(rawBody).digest("hex").slice(0, 40)}`;
+  const payload = JSON.stringify({ body: rawBody.slice(0, 65_536).replaceAll("\u0000", "\uFFFD") });
+  await prisma.$executeRaw`
+    INSERT INTO "StripeEvent" (id, type, "stripeCreatedAt", payload, "processedAt", error, "createdAt", "updatedAt")
+    VALUES (${id}, 'unreadable', ${now}, ${payload}::jsonb, ${now}, ${error}, ${now}, ${now})
+    ON CONFLICT (id) DO NOTHING`;
+}
+
+/**
  * Stores the event (its id is the primary key) and processes it in one
  * transaction. A second delivery, even a simultaneous one, finds the row (the
  * INSERT waits for the first transaction and then does nothing) and changes nothing.
  * An event whose object is not what its type promises is stored with the reason and
- * processed no further; a body that is no event at all has nothing to be stored
- * under (StripeEvent's key is Stripe's event id) and is only logged.
+ * processed no further; a body that is no event at all is kept by receiveStripeWebhook
+ * under a key of its own (recordUnreadableStripeBody).
  */
 export async function recordStripeEvent(body: unknown, now = new Date()): Promise<RecordedStripeEvent> {
   const checked = checkStripeEvent(body);
