@@ -6,16 +6,23 @@ import { requireUserId } from "~/modules/auth/session.server.ts";
 import { getUserSummary } from "~/modules/auth/accounts.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { provinceLabel } from "~/modules/listings/labels.ts";
+import { PendingInvitations } from "~/modules/orgs/components/pending-invitations.tsx";
+import { pendingInvitationsFor } from "~/modules/orgs/invitations.server.ts";
 import { listMyOrganisations } from "~/modules/orgs/organisations.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const userId = await requireUserId(request);
-  const [user, organisations, locale] = await Promise.all([getUserSummary(userId), listMyOrganisations(userId), getLocale(request)]);
-  return json({ user, organisations, locale });
+  const [user, organisations, locale, invitations] = await Promise.all([
+    getUserSummary(userId),
+    listMyOrganisations(userId),
+    getLocale(request),
+    pendingInvitationsFor(userId),
+  ]);
+  return json({ user, organisations, locale, invitations });
 }
 
 export default function DashboardPage() {
-  const { user, organisations, locale } = useLoaderData<typeof loader>();
+  const { user, organisations, locale, invitations } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <>
@@ -35,6 +42,7 @@ export default function DashboardPage() {
           </p>
         ) : null}
       </header>
+      <PendingInvitations invitations={invitations} locale={locale} />
       <section className="section" aria-labelledby="my-orgs">
         <div className="section__head">
           <h2 id="my-orgs">{t("dashboard.organisations")}</h2>

@@ -1,47 +1,68 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { ErrorList, Field, SelectField } from "~/components/forms.tsx";
+import { readForm } from "~/lib/http.server.ts";
 import { requireActor } from "~/modules/auth/actor.server.ts";
-import { addMember, listMembers, updateMembership } from "~/modules/orgs/organisations.server.ts";
-import { addMemberSchema, MEMBERSHIP_ROLES, membersActionSchema } from "~/modules/orgs/schema.ts";
+import { formatDate } from "~/modules/i18n/format.ts";
+import { getLocale } from "~/modules/i18n/i18n.server.ts";
+import { inviteMember, listOpenInvitations, revokeInvitation } from "~/modules/orgs/invitations.server.ts";
+import { listMembers, updateMembership } from "~/modules/orgs/organisations.server.ts";
+import { inviteMemberSchema, MEMBERSHIP_ROLES, membersActionSchema } from "~/modules/orgs/schema.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
-  return json(await listMembers(actor, params.id ?? ""));
+  const organisationId = params.id ?? "";
+  const page = await listMembers(actor, organisationId);
+  const invitations = page.canManage ? await listOpenInvitations(organisationId) : [];
+  return json({ ...page, invitations, now: new Date().toISOString(), locale: await getLocale(request) });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const organisationId = params.id ?? "";
-  const submission = parseWithZod(await request.formData(), { schema: membersActionSchema });
-  if (submission.status !== "success") return json(submission.reply(), { status: 400 });
+  const submission = parseWithZod(await readForm(request), { schema: membersActionSchema });
+  const intent = typeof submission.payload.intent === "string" ? submission.payload.intent : "";
+  // `invited` is the address as typed: the answer is the same whether an account uses it or not.
+  const answer = (lastResult: ReturnType<typeof submission.reply>, invited: string | null = null) => ({ intent, lastResult, invited });
+  if (submission.status !== "success") return json(answer(submission.reply()), { status: 400 });
   const input = submission.value;
-  const result =
-    input.intent === "add-member"
-      ? await addMember(actor, organisationId, input)
-      : await updateMembership(actor, organisationId, input.membershipId, input.intent === "remove-member" ? { remove: true } : { role: input.role });
-  if (!result.ok) {
-    const key = result.field === "email" ? "email" : "";
-    return json(submission.reply({ fieldErrors: { [key]: [result.error] } }), { status: 400 });
+  const meta = { ipAddress: context.clientIp };
+  if (input.intent === "invite") {
+    const result = await inviteMember(actor, organisationId, input, meta);
+    if (result.ok) return json(answer(submission.reply({ resetForm: true }), input.email));
+    if (result.reason === "rate-limited") {
+      return json(answer(submission.reply({ formErrors: ["invitations.tooMany"] })), { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } });
+    }
+    return json(answer(submission.reply({ fieldErrors: { email: ["errors.alreadyMember"] } })), { status: 400 });
   }
-  return json(submission.reply({ resetForm: true }));
+  if (input.intent === "revoke-invitation") {
+    await revokeInvitation(actor, organisationId, input.invitationId, meta);
+    return json(answer(submission.reply()));
+  }
+  const result = await updateMembership(actor, organisationId, input.membershipId, input.intent === "remove-member" ? { remove: true } : { role: input.role });
+  if (!result.ok) return json(answer(submission.reply({ formErrors: [result.error] })), { status: 400 });
+  return json(answer(submission.reply()));
 }
 
 export default function MembersPage() {
-  const { organisation, members, canManage } = useLoaderData<typeof loader>();
-  const lastResult = useActionData<typeof action>();
+  const { organisation, members, canManage, invitations, now, locale } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const { t } = useTranslation();
   const [form, fields] = useForm({
-    id: "add-member",
-    lastResult,
+    id: "invite",
+    lastResult: actionData?.intent === "invite" ? actionData.lastResult : undefined,
+    constraint: getZodConstraint(inviteMemberSchema),
+    // Also what the form goes back to after an invitation is sent.
+    defaultValue: { role: "MEMBER" },
     shouldValidate: "onBlur",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: addMemberSchema }),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: inviteMemberSchema }),
   });
+  const otherErrors = actionData && actionData.intent !== "invite" ? actionData.lastResult.error?.[""] : null;
   return (
     <section>
       <p className="breadcrumbs">
@@ -84,22 +105,68 @@ export default function MembersPage() {
           ))}
         </tbody>
       </table>
-      {lastResult?.error?.[""] ? <ErrorList errors={lastResult.error[""]} /> : null}
+      <ErrorList errors={otherErrors} />
       {canManage ? (
-        <Form method="post" {...getFormProps(form)} className="card stack form-inline">
-          <h2>{t("members.add")}</h2>
-          <input type="hidden" name="intent" value="add-member" />
-          <Field label={t("fields.email")} errors={fields.email.errors} inputProps={getInputProps(fields.email, { type: "email" })} />
-          <SelectField
-            label={t("members.role")}
-            errors={fields.role.errors}
-            selectProps={{ ...getSelectProps(fields.role), defaultValue: "MEMBER" }}
-            options={MEMBERSHIP_ROLES.map((r) => ({ value: r, label: t(`membershipRole.${r}`) }))}
-          />
-          <button type="submit" className="button">
-            {t("members.addSubmit")}
-          </button>
-        </Form>
+        <>
+          {actionData?.invited ? (
+            <p className="notice notice--ok" role="status">
+              {t("invitations.sent", { email: actionData.invited })}
+            </p>
+          ) : null}
+          <Form method="post" {...getFormProps(form)} className="card stack form-inline">
+            <h2>{t("invitations.invite")}</h2>
+            <p className="muted">{t("invitations.inviteLead")}</p>
+            <input type="hidden" name="intent" value="invite" />
+            <Field label={t("fields.email")} errors={fields.email.errors} inputProps={{ ...getInputProps(fields.email, { type: "email" }), autoComplete: "off" }} />
+            <SelectField
+              label={t("members.role")}
+              errors={fields.role.errors}
+              selectProps={getSelectProps(fields.role)}
+              options={MEMBERSHIP_ROLES.map((r) => ({ value: r, label: t(`membershipRole.${r}`) }))}
+            />
+            <ErrorList id={form.errorId} errors={form.errors} />
+            <button type="submit" className="button">
+              {t("invitations.submit")}
+            </button>
+          </Form>
+          <h2>{t("invitations.open")}</h2>
+          {invitations.length ? (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("invitations.address")}</th>
+                  <th scope="col">{t("members.role")}</th>
+                  <th scope="col">{t("invitations.invitedBy")}</th>
+                  <th scope="col">{t("invitations.expires")}</th>
+                  <th scope="col">{t("members.actions")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {invitations.map((i) => (
+                  <tr key={i.id}>
+                    <td>{i.email}</td>
+                    <td>{t(`membershipRole.${i.role}`)}</td>
+                    <td>{i.invitedBy?.name ?? ""}</td>
+                    <td>
+                      {i.expiresAt <= now ? `${t("invitations.expired")} · ` : ""}
+                      <time dateTime={i.expiresAt}>{formatDate(i.expiresAt, locale)}</time>
+                    </td>
+                    <td className="table__actions">
+                      <Form method="post">
+                        <input type="hidden" name="invitationId" value={i.id} />
+                        <button type="submit" name="intent" value="revoke-invitation" className="link-button link-button--danger">
+                          {t("invitations.revoke")}
+                        </button>
+                      </Form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p className="muted">{t("invitations.none")}</p>
+          )}
+        </>
       ) : null}
     </section>
   );

@@ -58,7 +58,7 @@ describe("a new member's first visit", () => {
     await card.getByRole("link", { name: "Thành viên" }).click();
     await page.waitForURL("**/members");
     await expect.poll(() => page.locator("h1").textContent()).toBe("Thành viên của Công ty CP Cơ khí Chính xác Hưng Yên");
-    expect(await page.getByRole("button", { name: "Thêm" }).count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Gửi lời mời" }).count()).toBe(1);
 
     const membership = await prisma.membership.findFirstOrThrow({
       where: { user: { email: "huy.do@example.test" } },

@@ -52,6 +52,21 @@ export async function logIn(input: Pick<LoginInput, "email" | "password">, meta:
   return user.id;
 }
 
+/**
+ * The address an enabled account signs in with, and whether it has been verified (the person
+ * showed they receive mail there). Until then the address is only what they typed at sign-up.
+ */
+export async function getAccountEmail(userId: string): Promise<{ email: string; verified: boolean } | null> {
+  const user = await prisma.user.findFirst({ where: { id: userId, disabledAt: null }, select: { email: true, emailVerifiedAt: true } });
+  return user ? { email: user.email, verified: user.emailVerifiedAt !== null } : null;
+}
+
+/** The language of the account using an address, to write to that address in it; null when no account uses it. */
+export async function accountLocaleByEmail(email: string): Promise<string | null> {
+  const user = await prisma.user.findUnique({ where: { email }, select: { locale: true } });
+  return user?.locale ?? null;
+}
+
 export async function getUserSummary(userId: string) {
   return prisma.user.findUnique({
     where: { id: userId },

@@ -3,7 +3,7 @@ import { prisma } from "~/lib/db.server.ts";
 import { singleton } from "~/lib/singleton.server.ts";
 
 /**
- * Per-IP limits kept in PostgreSQL, so every app instance shares them
+ * Limits (per IP address, user or organisation) kept in PostgreSQL, so every app instance shares them
  * (rate-limiter-flexible's Prisma store; expired rows are pruned by a nightly job).
  */
 export const LIMITS = {
@@ -13,6 +13,9 @@ export const LIMITS = {
   /** Inquiries sent by one user, whatever network they use. */
   inquiryUser: { points: 10, duration: 60 * 60 },
   listingView: { points: 1, duration: 60 * 60 },
+  /** Membership invitations sent for one organisation, and by one person, whoever they invite. */
+  invitationOrganisation: { points: 20, duration: 60 * 60 },
+  invitationInviter: { points: 20, duration: 60 * 60 },
 } as const;
 export type LimitName = keyof typeof LIMITS;
 
@@ -30,7 +33,7 @@ function limiter(name: LimitName) {
 
 export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-/** Counts one attempt for `key` (an IP address) and says whether it is within the limit. */
+/** Counts one attempt for `key` (an IP address, a user or organisation id) and says whether it is within the limit. */
 export async function consumeRateLimit(name: LimitName, key: string): Promise<RateLimitResult> {
   try {
     await limiter(name).consume(key);

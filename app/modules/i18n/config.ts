@@ -18,6 +18,8 @@ import importEn from "~/modules/listings/locales/import.en.json";
 import importVi from "~/modules/listings/locales/import.vi.json";
 import listingsEn from "~/modules/listings/locales/listings.en.json";
 import listingsVi from "~/modules/listings/locales/listings.vi.json";
+import orgsEn from "~/modules/orgs/locales/orgs.en.json";
+import orgsVi from "~/modules/orgs/locales/orgs.vi.json";
 import searchEn from "~/modules/search/locales/search.en.json";
 import searchVi from "~/modules/search/locales/search.vi.json";
 import en from "./locales/en.json";
@@ -45,11 +47,11 @@ export function mergeCatalogues(...catalogues: Catalogue[]): Catalogue {
 export const resources = {
   vi: { translation: mergeCatalogues(
       vi, listingsVi, attachmentsVi, importVi, searchVi,
-      inquiriesVi, dealsVi, matchingVi, notificationsVi, alertsVi, paymentsVi, reportsVi,
+      inquiriesVi, dealsVi, matchingVi, notificationsVi, alertsVi, paymentsVi, reportsVi, orgsVi,
     ) },
   en: { translation: mergeCatalogues(
       en, listingsEn, attachmentsEn, importEn, searchEn,
-      inquiriesEn, dealsEn, matchingEn, notificationsEn, alertsEn, paymentsEn, reportsEn,
+      inquiriesEn, dealsEn, matchingEn, notificationsEn, alertsEn, paymentsEn, reportsEn, orgsEn,
     ) },
 } as const;
 

@@ -6,6 +6,7 @@ import { expireListings } from "~/modules/listings/listings.server.ts";
 import { alertCron, alertTasks } from "~/modules/alerts/tasks.server.ts";
 import { matchingCron, matchingTasks } from "~/modules/matching/tasks.server.ts";
 import { notificationCron, notificationTasks } from "~/modules/notifications/tasks.server.ts";
+import { organisationTasks } from "~/modules/orgs/tasks.server.ts";
 import { paymentCron, paymentTasks } from "~/modules/payments/tasks.server.ts";
 import { INDEX_LISTING_TASK } from "~/modules/search/outbox.server.ts";
 import { RECONCILE_TASK, reconcileCron, runReconcilePass } from "~/modules/search/reconcile.server.ts";
@@ -20,6 +21,7 @@ export const taskList: TaskList = {
   ...matchingTasks,
   ...alertTasks,
   ...paymentTasks,
+  ...organisationTasks,
   /** The search outbox: one listing's document, re-read and upserted or deleted. */
   [INDEX_LISTING_TASK]: async (payload) => {
     const { listingId } = payload as { listingId?: unknown };

@@ -78,6 +78,14 @@ function mayManageMembers(actor: Actor, organisationId: string) {
   return actor.ownedOrganisationIds.includes(organisationId) || holds(actor, "membership:manage:any");
 }
 
+/** Throws 403 unless the actor manages the organisation's members (its OWNERs, admins), 404 when there is no such organisation. */
+export async function requireMemberManager(actor: Actor, organisationId: string) {
+  if (!mayManageMembers(actor, organisationId)) throw forbidden();
+  const organisation = await prisma.organisation.findUnique({ where: { id: organisationId }, select: { id: true, name: true } });
+  if (!organisation) throw notFound();
+  return organisation;
+}
+
 /** Members of an organisation, for its OWNERs (and admins). */
 export async function listMembers(actor: Actor, organisationId: string) {
   const organisation = await prisma.organisation.findUnique({ where: { id: organisationId }, select: { id: true, name: true, kind: true } });
@@ -91,31 +99,7 @@ export async function listMembers(actor: Actor, organisationId: string) {
   return { organisation, members, canManage: mayManageMembers(actor, organisationId) };
 }
 
-export type MemberChangeResult =
-  | { ok: true }
-  | { ok: false; field: "email" | "membershipId"; error: "errors.noSuchUser" | "errors.alreadyMember" | "errors.lastOwner" };
-
-export async function addMember(actor: Actor, organisationId: string, input: { email: string; role: MembershipRole }): Promise<MemberChangeResult> {
-  if (!mayManageMembers(actor, organisationId)) throw forbidden();
-  const user = await prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
-  if (!user) return { ok: false, field: "email", error: "errors.noSuchUser" };
-  const existing = await prisma.membership.findUnique({
-    where: { userId_organisationId: { userId: user.id, organisationId } },
-    select: { id: true },
-  });
-  if (existing) return { ok: false, field: "email", error: "errors.alreadyMember" };
-  await prisma.$transaction(async (tx) => {
-    const membership = await tx.membership.create({
-      data: { userId: user.id, organisationId, role: input.role, invitedById: actor.id },
-      select: { id: true },
-    });
-    await recordAudit(
-      { actorId: actor.id, action: "membership.add", entityType: "Membership", entityId: membership.id, data: { organisationId, userId: user.id, role: input.role } },
-      tx,
-    );
-  });
-  return { ok: true };
-}
+export type MemberChangeResult = { ok: true } | { ok: false; field: "membershipId"; error: "errors.lastOwner" };
 
 /** Changes or removes a membership; an organisation always keeps at least one OWNER. */
 export async function updateMembership(

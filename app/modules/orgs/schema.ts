@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { emailField } from "~/modules/auth/schema.ts";
 
 export const ORGANISATION_KINDS = ["ENTERPRISE", "RESEARCH_INSTITUTE", "UNIVERSITY", "INDIVIDUAL", "BROKER_CENTER"] as const;
 export const MEMBERSHIP_ROLES = ["OWNER", "MEMBER"] as const;
@@ -22,23 +23,46 @@ export const organisationSchema = z.object({
   taxCode: optionalText(14).refine((v) => !v || /^\d{10}(-\d{3})?$/.test(v), "errors.taxCode"),
 });
 
-export const addMemberSchema = z.object({
-  intent: z.literal("add-member"),
-  email: z.string({ required_error: "errors.required" }).trim().toLowerCase().email("errors.email"),
-  role: z.enum(MEMBERSHIP_ROLES, { errorMap: () => ({ message: "errors.chooseOne" }) }),
+/** A row id from a form (a cuid: 25 letters and digits); anything far from that is a field error, not a query. */
+const rowId = z
+  .string({ required_error: "errors.required" })
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, "errors.chooseOne");
+
+const membershipRole = z.enum(MEMBERSHIP_ROLES, { errorMap: () => ({ message: "errors.chooseOne" }) });
+
+/** The owner's "invite" form: membership is by invitation, never by adding an account directly. */
+export const inviteMemberSchema = z.object({
+  intent: z.literal("invite"),
+  email: emailField,
+  role: membershipRole,
+});
+
+export const revokeInvitationSchema = z.object({
+  intent: z.literal("revoke-invitation"),
+  invitationId: rowId,
 });
 
 export const removeMemberSchema = z.object({
   intent: z.literal("remove-member"),
-  membershipId: z.string().min(1),
+  membershipId: rowId,
 });
 
 export const changeRoleSchema = z.object({
   intent: z.literal("change-role"),
-  membershipId: z.string().min(1),
-  role: z.enum(MEMBERSHIP_ROLES),
+  membershipId: rowId,
+  role: membershipRole,
 });
 
-export const membersActionSchema = z.discriminatedUnion("intent", [addMemberSchema, removeMemberSchema, changeRoleSchema]);
+export const membersActionSchema = z.discriminatedUnion("intent", [inviteMemberSchema, revokeInvitationSchema, removeMemberSchema, changeRoleSchema]);
 
+/** The invitee's answer on the invitation's page (the link's token is in the URL). */
+export const invitationAnswerSchema = z.object({
+  intent: z.enum(["accept", "decline"], { errorMap: () => ({ message: "errors.chooseOne" }) }),
+});
+
+/** The same answer in the app (dashboard), for an invitation to the signed-in account's verified address. */
+export const pendingInvitationAnswerSchema = invitationAnswerSchema.extend({ invitationId: rowId });
+
+export type InviteMemberInput = z.infer<typeof inviteMemberSchema>;
 export type OrganisationInput = z.infer<typeof organisationSchema>;
