@@ -140,6 +140,19 @@ describe("organisations and members", () => {
     expect(await prisma.organisation.count()).toBe(before);
   });
 
+  it("cleans an organisation's name and details of bidi and control characters, and refuses a name that is nothing else (decision 012)", async () => {
+    const user = await createUser();
+    const cookie = await cookieFor(user.id);
+    const post = async (fields: Record<string, string>) => settle(call(newOrgAction, await formRequest("/orgs/new", { kind: "ENTERPRISE", ...fields }, { cookie })));
+    const created = await post({ name: "Công ty\u202E gpj.exe \n Sao\u2066 Mai", description: "Dòng một\nDòng hai\u202E", phone: "\u200F028 3822 0000" });
+    expect(created.status).toBe(302);
+    const { organisation } = await prisma.membership.findFirstOrThrow({ where: { userId: user.id }, select: { organisation: { select: { name: true, description: true, phone: true } } } });
+    expect(organisation).toEqual({ name: "Công ty gpj.exe Sao Mai", description: "Dòng một\nDòng hai", phone: "028 3822 0000" });
+    const blank = await post({ name: "\u202E\u2066 \u200F" });
+    expect(blank.status).toBe(400);
+    expect((await blank.json()).error.name).toEqual(["errors.required"]);
+  });
+
   it("lets an OWNER promote and remove members, but never the last owner (members join by invitation: tests/invitations.test.ts)", async () => {
     const { user: owner, organisation } = await createMemberWithOrganisation();
     const colleague = await createUser();

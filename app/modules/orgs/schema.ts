@@ -1,26 +1,22 @@
 import { z } from "zod";
+import { multiLine, singleLine } from "~/lib/text.ts";
 import { emailField } from "~/modules/auth/schema.ts";
 
 export const ORGANISATION_KINDS = ["ENTERPRISE", "RESEARCH_INSTITUTE", "UNIVERSITY", "INDIVIDUAL", "BROKER_CENTER"] as const;
 export const MEMBERSHIP_ROLES = ["OWNER", "MEMBER"] as const;
 
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, "errors.tooLong")
-    .optional()
-    .transform((v) => (v ? v : undefined));
+/** An optional one-line field, cleaned like every name and address (decision 012); empty is unset. */
+const optionalLine = (max: number) => singleLine(z.string().max(max, "errors.tooLong").optional()).transform((v) => (v ? v : undefined));
 
 export const organisationSchema = z.object({
-  name: z.string({ required_error: "errors.required" }).trim().min(2, "errors.nameTooShort").max(200, "errors.tooLong"),
+  name: singleLine(z.string({ required_error: "errors.required" }).min(2, "errors.nameTooShort").max(200, "errors.tooLong")),
   kind: z.enum(ORGANISATION_KINDS, { errorMap: () => ({ message: "errors.chooseOne" }) }),
-  description: optionalText(2000),
-  website: optionalText(300).refine((v) => !v || /^https?:\/\/[^\s]+\.[^\s]+$/i.test(v), "errors.url"),
-  email: optionalText(254).refine((v) => !v || z.string().email().safeParse(v).success, "errors.email"),
-  phone: optionalText(30).refine((v) => !v || /^[+0-9 ().-]{6,30}$/.test(v), "errors.phone"),
-  provinceCode: optionalText(2).refine((v) => !v || /^\d{2}$/.test(v), "errors.chooseOne"),
-  taxCode: optionalText(14).refine((v) => !v || /^\d{10}(-\d{3})?$/.test(v), "errors.taxCode"),
+  description: multiLine(z.string().trim().max(2000, "errors.tooLong").optional()).transform((v) => (v ? v : undefined)),
+  website: optionalLine(300).refine((v) => !v || /^https?:\/\/[^\s]+\.[^\s]+$/i.test(v), "errors.url"),
+  email: optionalLine(254).refine((v) => !v || z.string().email().safeParse(v).success, "errors.email"),
+  phone: optionalLine(30).refine((v) => !v || /^[+0-9 ().-]{6,30}$/.test(v), "errors.phone"),
+  provinceCode: optionalLine(2).refine((v) => !v || /^\d{2}$/.test(v), "errors.chooseOne"),
+  taxCode: optionalLine(14).refine((v) => !v || /^\d{10}(-\d{3})?$/.test(v), "errors.taxCode"),
 });
 
 /** A row id from a form (a cuid: 25 letters and digits); anything far from that is a field error, not a query. */
