@@ -13,7 +13,7 @@ import {
   createPayment,
   createSavedSearch,
 } from "./factories/index.ts";
-import { appRoutes, startApp, urlOf, type AppRoute } from "./setup/app-routes.ts";
+import { appRoutes, realIdFor, startApp, urlOf, type AppRoute, type RouteIds } from "./setup/app-routes.ts";
 import { getRequest } from "./setup/requests.ts";
 import { startStripeServer } from "./setup/stripe-server.ts";
 
@@ -34,7 +34,7 @@ Object.assign(process.env, stripe.env);
 let app: Awaited<ReturnType<typeof startApp>>;
 const routes: AppRoute[] = await appRoutes();
 let adminId: string;
-const ids: Record<string, string> = {};
+let ids: RouteIds;
 const sent = { requests: 0, byKind: new Map<string, number>() };
 const serverErrors: string[] = [];
 
@@ -51,28 +51,13 @@ beforeAll(async () => {
   const payment = await createPayment(organisation.id);
   await createNotification(user.id);
   await createSavedSearch(user.id);
-  Object.assign(ids, { listing: listing.id, theirs: theirs.id, organisation: organisation.id, inquiry: inquiry.id, deal: deal.id, fee: fee.id, payment: payment.id });
+  ids = { listing: listing.id, theirs: theirs.id, organisation: organisation.id, inquiry: inquiry.id, deal: deal.id, fee: fee.id, payment: payment.id };
 });
 
 afterAll(async () => {
   await app?.close();
   await stripe.close();
 });
-
-const realId = (pattern: string): string => {
-  const first = pattern.split("/")[1] ?? "";
-  const byFirst: Record<string, string | undefined> = {
-    listings: pattern.endsWith("/nda") || pattern.endsWith("/inquire") ? ids.theirs : ids.listing,
-    api: ids.listing,
-    moderation: ids.listing,
-    orgs: ids.organisation,
-    deals: ids.deal,
-    inquiries: ids.inquiry,
-    fees: ids.fee,
-    payments: ids.payment,
-  };
-  return byFirst[first] ?? "x";
-};
 
 /** What a hostile or careless client puts where an id goes. */
 const BAD_IDS = ["\u0000", "99999999999999999999999", "-1", "x".repeat(600), "../../etc/passwd", "%", "null", "ｘ", "\u202e"];
@@ -179,7 +164,7 @@ function badQueries(fields: readonly string[]): string[] {
 function attemptsFor(route: AppRoute, cookie: string | undefined, actor: string): Attempt[] {
   const { fields, intents } = sourceOf(route);
   const auth: Record<string, string> = cookie ? { Cookie: cookie } : {};
-  const url = urlOf(route.pattern, (param) => (param === "*" ? "listings/x/y.pdf" : param === "table" ? "listings" : realId(route.pattern)));
+  const url = urlOf(route.pattern, realIdFor(route.pattern, ids));
   const hasParams = route.pattern.includes(":") || route.pattern.includes("*");
   const badUrls = hasParams ? BAD_IDS.map((bad) => urlOf(route.pattern, () => bad)) : [];
   const attempts: Attempt[] = [];
@@ -202,7 +187,10 @@ function attemptsFor(route: AppRoute, cookie: string | undefined, actor: string)
     const extra: Record<string, string> = intent ? { intent } : {};
     for (let shift = 0; shift < BAD_VALUES.length; shift++) add("POST fields", url, { method: "POST", headers: formType, body: form(fields, shift, extra) });
     const doubled = new URLSearchParams();
-    for (const field of fields) doubled.append(field, "1"), doubled.append(field, "2");
+    for (const field of fields) {
+      doubled.append(field, "1");
+      doubled.append(field, "2");
+    }
     if (intent) doubled.set("intent", intent);
     add("POST arrays", url, { method: "POST", headers: formType, body: doubled });
     add("POST ?_data", `${url}?_data=${encodeURIComponent(route.id)}`, { method: "POST", headers: formType, body: form(fields, 0, extra) });

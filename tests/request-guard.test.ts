@@ -11,7 +11,7 @@ import {
   createOrganisation,
   createPayment,
 } from "./factories/index.ts";
-import { appRoutes, startApp, urlOf, type AppRoute } from "./setup/app-routes.ts";
+import { appRoutes, realIdFor, startApp, urlOf, type AppRoute, type RouteIds } from "./setup/app-routes.ts";
 import { databaseFingerprint } from "./setup/fingerprint.ts";
 import { getRequest } from "./setup/requests.ts";
 
@@ -24,7 +24,7 @@ import { getRequest } from "./setup/requests.ts";
 let app: Awaited<ReturnType<typeof startApp>>;
 let routes: AppRoute[];
 let cookie: string;
-const ids: Record<string, string> = {};
+let ids: RouteIds;
 
 beforeAll(async () => {
   app = await startApp();
@@ -39,42 +39,13 @@ beforeAll(async () => {
   const deal = await createDeal(other.id, organisation.id, { offerListingId: theirs.id });
   const fee = await createBrokerageFee(deal.id, organisation.id);
   const payment = await createPayment(organisation.id);
-  Object.assign(ids, { listing: listing.id, pending: pending.id, theirs: theirs.id, organisation: organisation.id, other: other.id, inquiry: inquiry.id, deal: deal.id, fee: fee.id, payment: payment.id });
+  ids = { listing: listing.id, pending: pending.id, theirs: theirs.id, organisation: organisation.id, inquiry: inquiry.id, deal: deal.id, fee: fee.id, payment: payment.id };
   cookie = (await startSession(user.id, getRequest("/"), { clientIp: "203.0.113.9" })).split(";")[0]!;
 });
 
 afterAll(async () => {
   await app?.close();
 });
-
-/** A real id of the kind each route's first segment names, so a request that got through would act on something. */
-function fillFor(pattern: string) {
-  const first = pattern.split("/")[1] ?? "";
-  return (param: string) => {
-    if (param === "*") return "x.pdf";
-    if (param === "table") return "listings";
-    switch (first) {
-      case "listings":
-        return pattern.endsWith("/nda") || pattern.endsWith("/inquire") ? ids.theirs! : ids.listing!;
-      case "api":
-        return ids.listing!;
-      case "moderation":
-        return ids.pending!;
-      case "orgs":
-        return ids.organisation!;
-      case "deals":
-        return ids.deal!;
-      case "inquiries":
-        return ids.inquiry!;
-      case "fees":
-        return ids.fee!;
-      case "payments":
-        return ids.payment!;
-      default:
-        return "x";
-    }
-  };
-}
 
 /** A body an action would act on: the intents and fields the forms send. */
 const BODY = new URLSearchParams({ intent: "archive", locale: "en", id: "x", version: "0", accept: "on", name: "Cross-site", email: "evil@example.test", role: "OWNER", title: "x" });
@@ -95,7 +66,7 @@ describe("requests from another site", () => {
     ];
     const answers: string[] = [];
     for (const route of guarded) {
-      const url = urlOf(route.pattern, fillFor(route.pattern));
+      const url = urlOf(route.pattern, realIdFor(route.pattern, ids));
       for (const form of forms) {
         for (const method of route.resource ? ["POST", "PUT", "DELETE"] : ["POST"]) {
           const target = form.data ? `${url}?_data=${encodeURIComponent(route.id)}` : url;

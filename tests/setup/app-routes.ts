@@ -53,6 +53,36 @@ export function urlOf(pattern: string, fill: (param: string) => string): string 
     .join("/");
 }
 
+/** Rows of each kind a route's :id can name (tests/factories builds them). */
+export interface RouteIds {
+  /** The actor's own listing, and another organisation's (NDA and inquiry routes act on that one). */
+  listing: string;
+  theirs: string;
+  /** A listing awaiting review (moderation); the actor's own listing when left out. */
+  pending?: string;
+  organisation: string;
+  inquiry: string;
+  deal: string;
+  fee: string;
+  payment: string;
+}
+
+/** A real id for a route's params, of the kind its first segment names, so a request that got through would act on something. */
+export function realIdFor(pattern: string, ids: RouteIds): (param: string) => string {
+  const first = pattern.split("/")[1] ?? "";
+  const byFirst: Record<string, string> = {
+    listings: pattern.endsWith("/nda") || pattern.endsWith("/inquire") ? ids.theirs : ids.listing,
+    api: ids.listing,
+    moderation: ids.pending ?? ids.listing,
+    orgs: ids.organisation,
+    deals: ids.deal,
+    inquiries: ids.inquiry,
+    fees: ids.fee,
+    payments: ids.payment,
+  };
+  return (param) => (param === "*" ? "listings/x/y.pdf" : param === "table" ? "listings" : (byFirst[first] ?? "x"));
+}
+
 /** The built app behind the real Express server (request guard, headers), on a free port in this process. */
 export async function startApp(): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const { startAppServer } = await import("../../scripts/lib/app-server.ts");
