@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resources } from "~/modules/i18n/config.ts";
-import { formatDate, formatMoney } from "~/modules/i18n/format.ts";
+import { dateTimeFormat, formatDate, formatMoney, formatNumber, numberFormat } from "~/modules/i18n/format.ts";
 
 type Catalogue = { [key: string]: string | Catalogue };
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -75,5 +75,23 @@ describe("formatting through Intl", () => {
   it("shows dates in Vietnam's time zone", () => {
     // 18:30 UTC on 31 Dec is already 1 January in Hanoi.
     expect(formatDate("2026-12-31T18:30:00Z", "vi")).toBe("1 thg 1, 2027");
+  });
+  it("writes the same text as a fresh Intl formatter, every time", () => {
+    const when = new Date("2026-07-04T23:15:00Z");
+    for (let round = 0; round < 2; round++) {
+      expect(formatMoney(1_250_000_000, "VND", "vi")).toBe(new Intl.NumberFormat("vi-VN", { style: "currency", currency: "VND", maximumFractionDigits: 0 }).format(1_250_000_000));
+      expect(formatNumber(1234.5678, "en")).toBe(new Intl.NumberFormat("en-GB").format(1234.5678));
+      expect(formatNumber(1234.5678, "vi")).toBe(new Intl.NumberFormat("vi-VN").format(1234.5678));
+      expect(formatDate(when, "en", "long")).toBe(new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "Asia/Ho_Chi_Minh" }).format(when));
+      expect(formatDate(when, "vi")).toBe(new Intl.DateTimeFormat("vi-VN", { dateStyle: "medium", timeZone: "Asia/Ho_Chi_Minh" }).format(when));
+    }
+  });
+  it("builds one formatter per locale and options, and reuses it", () => {
+    expect(numberFormat("vi", { style: "percent" })).toBe(numberFormat("vi", { style: "percent" }));
+    expect(numberFormat("vi", { style: "percent" })).not.toBe(numberFormat("en", { style: "percent" }));
+    expect(numberFormat("vi", { style: "percent" })).not.toBe(numberFormat("vi"));
+    const options = { dateStyle: "short", timeZone: "UTC" } as const;
+    expect(dateTimeFormat("en", options)).toBe(dateTimeFormat("en", { ...options }));
+    expect(dateTimeFormat("en", options)).not.toBe(dateTimeFormat("en", { ...options, timeZone: "Asia/Ho_Chi_Minh" }));
   });
 });

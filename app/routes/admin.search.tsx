@@ -7,8 +7,8 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { requireActor } from "~/modules/auth/actor.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
-import { INTL_LOCALE, type Locale } from "~/modules/i18n/config.ts";
-import { formatDate } from "~/modules/i18n/format.ts";
+import type { Locale } from "~/modules/i18n/config.ts";
+import { dateTimeFormat, formatDate } from "~/modules/i18n/format.ts";
 import { listFailingSearchJobs, retrySearchJobs } from "~/modules/search/jobs.server.ts";
 import { listReconcileReports, requestReconcile, type ReconcileReportView } from "~/modules/search/reconcile.server.ts";
 
@@ -145,7 +145,7 @@ function ReconcileReports({ reports, locale }: { reports: (Omit<ReconcileReportV
 }
 
 function formatDateTime(value: string, locale: Locale) {
-  return new Intl.DateTimeFormat(INTL_LOCALE[locale], { dateStyle: "short", timeStyle: "medium", timeZone: "Asia/Ho_Chi_Minh" }).format(new Date(value));
+  return dateTimeFormat(locale, { dateStyle: "short", timeStyle: "medium", timeZone: "Asia/Ho_Chi_Minh" }).format(new Date(value));
 }
 
 function DriftCell({ count, ids }: { count: number; ids: string[] }) {

@@ -1,8 +1,8 @@
 import type { TFunction } from "i18next";
 import { env } from "~/lib/env.server.ts";
 import { safeRedirectPath } from "~/lib/redirect.ts";
-import { formatDate, formatNumber } from "~/modules/i18n/format.ts";
-import { INTL_LOCALE, type Locale } from "~/modules/i18n/config.ts";
+import { formatDate, formatNumber, numberFormat } from "~/modules/i18n/format.ts";
+import type { Locale } from "~/modules/i18n/config.ts";
 import { fixedT } from "./translate.server.ts";
 import type { NotificationKind, NotificationPayloads } from "./types.ts";
 
@@ -42,7 +42,7 @@ export interface RenderedNotification {
 function money(amount: string, currency: "VND" | "USD", locale: Locale) {
   // Amounts are strings because they may exceed 2^53; Intl formats a bigint exactly.
   const value = /^-?\d+$/.test(amount) ? BigInt(amount) : Number(amount);
-  return new Intl.NumberFormat(INTL_LOCALE[locale], { style: "currency", currency, maximumFractionDigits: 0 }).format(value);
+  return numberFormat(locale, { style: "currency", currency, maximumFractionDigits: 0 }).format(value);
 }
 
 const stage = (t: TFunction, value: string | null) => (value ? t(`notifications.dealStage.${value}`, { defaultValue: value }) : "");

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { INTL_LOCALE, type Locale } from "~/modules/i18n/config.ts";
+import type { Locale } from "~/modules/i18n/config.ts";
+import { numberFormat } from "~/modules/i18n/format.ts";
 
 /** KpiMetric, in the order the KPI table shows them. */
 export const KPI_METRICS = [
@@ -56,11 +57,11 @@ export function kpiFraction(actual: bigint, target: bigint) {
 }
 
 export function formatPercent(fraction: number, locale: Locale) {
-  return new Intl.NumberFormat(INTL_LOCALE[locale], { style: "percent", maximumFractionDigits: 1 }).format(fraction);
+  return numberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(fraction);
 }
 
 /** The numbers in "17/43 targets reached (39.5%)", formatted for the viewer. */
 export function targetsReachedParts(reached: number, total: number, locale: Locale) {
-  const nf = new Intl.NumberFormat(INTL_LOCALE[locale]);
+  const nf = numberFormat(locale);
   return { reached: nf.format(reached), total: nf.format(total), percent: formatPercent(total ? reached / total : 0, locale) };
 }

@@ -2,8 +2,8 @@ import type { SerializeFrom } from "@remix-run/node";
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ErrorList, Field, SelectField, TextareaField } from "~/components/forms.tsx";
-import { INTL_LOCALE, type Locale } from "~/modules/i18n/config.ts";
-import { formatDate } from "~/modules/i18n/format.ts";
+import type { Locale } from "~/modules/i18n/config.ts";
+import { dateTimeFormat, formatDate } from "~/modules/i18n/format.ts";
 import type { DealPage } from "../deals.server.ts";
 import { AGREEMENT_TYPES, COMMENT_MAX, DEAL_CURRENCIES, LOST_REASON_LENGTH, type DealAction } from "../state-machine.ts";
 import { AgreedValue, StageBadge } from "./deal-card.tsx";
@@ -202,7 +202,7 @@ export function DealHistory({ transitions, locale }: { transitions: DealView["tr
 
 /** When a step was taken matters within a day too: date and time, in Vietnam's time zone like every date. */
 function formatDateTime(value: string, locale: Locale) {
-  return new Intl.DateTimeFormat(INTL_LOCALE[locale], { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Ho_Chi_Minh" }).format(new Date(value));
+  return dateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Ho_Chi_Minh" }).format(new Date(value));
 }
 
 const FORWARD: DealAction[] = ["qualify", "introduce", "sign_nda", "negotiate", "reach_agreement", "complete"];

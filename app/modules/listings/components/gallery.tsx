@@ -1,6 +1,7 @@
 import { useState, type MouseEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { DEFAULT_LOCALE, INTL_LOCALE, isLocale, type Locale } from "~/modules/i18n/config.ts";
+import { DEFAULT_LOCALE, isLocale, type Locale } from "~/modules/i18n/config.ts";
+import { numberFormat } from "~/modules/i18n/format.ts";
 import type { AttachmentView } from "../attachments.server.ts";
 import attachmentsStylesheet from "./attachments.css";
 
@@ -9,7 +10,7 @@ export { attachmentsStylesheet };
 /** Sizes as people read them: vi → "1,2 MB", en → "1.2 MB". */
 export function formatFileSize(bytes: number, locale: Locale) {
   const [value, unit] = bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), "megabyte"] : bytes >= 1024 ? [bytes / 1024, "kilobyte"] : [bytes, "byte"];
-  return new Intl.NumberFormat(INTL_LOCALE[locale], { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 1 }).format(value);
+  return numberFormat(locale, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 1 }).format(value);
 }
 
 export function useLocale(): Locale {

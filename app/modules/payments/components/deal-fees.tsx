@@ -5,7 +5,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorList, Field, SelectField, TextareaField } from "~/components/forms.tsx";
 import type { Locale } from "~/modules/i18n/config.ts";
-import { formatDate, formatMoney } from "~/modules/i18n/format.ts";
+import { formatDate, formatMoney, formatNumber } from "~/modules/i18n/format.ts";
 import type { DealFees } from "../fees.server.ts";
 import { FEE_PAYERS, issueFeeSchema, PAYMENT_CURRENCIES } from "../schema.ts";
 
@@ -55,7 +55,7 @@ export function DealFeesPanel({ fees: data, locale }: { fees: DealFees; locale: 
                   {fee.basis === "PERCENT" && fee.percentBps !== null ? (
                     <>
                       <br />
-                      <span className="muted">{t("payments.fees.percentOfValue", { percent: (fee.percentBps / 100).toLocaleString(locale === "vi" ? "vi-VN" : "en-GB") })}</span>
+                      <span className="muted">{t("payments.fees.percentOfValue", { percent: formatNumber(fee.percentBps / 100, locale) })}</span>
                     </>
                   ) : null}
                 </td>
