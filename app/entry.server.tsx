@@ -2,13 +2,11 @@ import { PassThrough } from "node:stream";
 import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
-import { createInstance } from "i18next";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { I18nextProvider, initReactI18next } from "react-i18next";
+import { I18nextProvider } from "react-i18next";
 import { NonceProvider } from "~/components/nonce.tsx";
-import { i18nOptions, resources } from "~/modules/i18n/config.ts";
-import { getLocale } from "~/modules/i18n/i18n.server.ts";
+import { getLocale, i18nextFor } from "~/modules/i18n/i18n.server.ts";
 import { logger } from "~/lib/logger.server.ts";
 
 const ABORT_DELAY = 5_000;
@@ -34,9 +32,8 @@ export default async function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.cspNonce;
-  const instance = createInstance();
-  const lng = await getLocale(request);
-  await instance.use(initReactI18next).init({ ...i18nOptions, lng, resources });
+  // The language's shared, already initialised instance: rendering only reads it.
+  const instance = i18nextFor(await getLocale(request));
 
   // Bots get the whole document at once; people get it streamed.
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";

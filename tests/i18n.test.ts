@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resources } from "~/modules/i18n/config.ts";
+import { getFixedT, i18nextFor } from "~/modules/i18n/i18n.server.ts";
 import { dateTimeFormat, formatDate, formatMoney, formatNumber, numberFormat } from "~/modules/i18n/format.ts";
 
 type Catalogue = { [key: string]: string | Catalogue };
@@ -93,5 +94,23 @@ describe("formatting through Intl", () => {
     const options = { dateStyle: "short", timeZone: "UTC" } as const;
     expect(dateTimeFormat("en", options)).toBe(dateTimeFormat("en", { ...options }));
     expect(dateTimeFormat("en", options)).not.toBe(dateTimeFormat("en", { ...options, timeZone: "Asia/Ho_Chi_Minh" }));
+  });
+});
+
+describe("i18next on the server", () => {
+  it("is one instance per language, shared by every request in it", async () => {
+    expect(i18nextFor("vi")).toBe(i18nextFor("vi"));
+    expect(i18nextFor("en")).not.toBe(i18nextFor("vi"));
+    expect(i18nextFor("en").language).toBe("en");
+    expect(i18nextFor("vi").language).toBe("vi");
+  });
+  it("answers each request in its own language, whatever the other requests asked", async () => {
+    const asking = (lng: string) => new Request("http://techex.test/", { headers: { "Accept-Language": lng } });
+    const [en, vi, enAgain] = await Promise.all([getFixedT(asking("en-GB,en")), getFixedT(asking("vi-VN,vi")), getFixedT(asking("en"))]);
+    expect(en("nav.login")).toBe("Log in");
+    expect(vi("nav.login")).toBe("Đăng nhập");
+    expect(enAgain("nav.login")).toBe("Log in");
+    expect(en("nav.login")).not.toBe(vi("nav.login"));
+    expect(i18nextFor("vi").language).toBe("vi");
   });
 });
