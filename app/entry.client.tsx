@@ -3,11 +3,14 @@ import i18next from "i18next";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 import { I18nextProvider, initReactI18next } from "react-i18next";
-import { i18nOptions, isLocale, resources, DEFAULT_LOCALE } from "~/modules/i18n/config.ts";
+import { i18nOptions, isLocale, DEFAULT_LOCALE } from "~/modules/i18n/config.ts";
+import { loadMessages } from "~/modules/i18n/messages.ts";
 
 async function hydrate() {
   const lang = document.documentElement.lang;
-  await i18next.use(initReactI18next).init({ ...i18nOptions, lng: isLocale(lang) ? lang : DEFAULT_LOCALE, resources });
+  const lng = isLocale(lang) ? lang : DEFAULT_LOCALE;
+  // Only the page's language: its messages are a chunk of their own, fetched from /build.
+  await i18next.use(initReactI18next).init({ ...i18nOptions, lng, resources: { [lng]: { translation: await loadMessages(lng) } } });
   startTransition(() => {
     hydrateRoot(
       document,

@@ -3,7 +3,6 @@ import { json } from "@remix-run/node";
 import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { useChangeLanguage } from "remix-i18next/react";
 import { HoneypotProvider } from "~/components/honeypot.tsx";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { useNonce } from "~/components/nonce.tsx";
@@ -12,6 +11,7 @@ import { getUserId } from "~/modules/auth/session.server.ts";
 import { getUserSummary } from "~/modules/auth/accounts.server.ts";
 import { honeypot } from "~/modules/auth/honeypot.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
+import { useChangeLanguage } from "~/modules/i18n/messages.ts";
 import { countUnread } from "~/modules/notifications/notifications.server.ts";
 import notificationStyles from "~/modules/notifications/components/notifications.css";
 import stylesheet from "~/styles/app.css";
@@ -50,7 +50,8 @@ function LanguageSwitcher({ locale }: { locale: string }) {
   const location = useLocation();
   const other = locale === "vi" ? "en" : "vi";
   return (
-    <Form method="post" action="/locale" className="lang-switch">
+    // A whole new page: it comes with the other language's messages, which this one lacks.
+    <Form method="post" action="/locale" className="lang-switch" reloadDocument>
       <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
       <button type="submit" name="locale" value={other} lang={other} className="link-button">
         {t(`language.${other}`)}

@@ -12,7 +12,8 @@ import { z } from "zod";
 import { disconnectDb, prisma } from "../app/lib/db.server.ts";
 import { loadActor } from "../app/modules/auth/actor.server.ts";
 import { holds } from "../app/modules/auth/permissions.ts";
-import { i18nOptions, resources } from "../app/modules/i18n/config.ts";
+import { i18nOptions } from "../app/modules/i18n/config.ts";
+import { resources } from "../app/modules/i18n/resources.server.ts";
 import { decodeCatalogue, IMPORT_LIMITS, importCatalogue, type ImportMessage, type ImportReport } from "../app/modules/listings/import.server.ts";
 
 const argsSchema = z.object({

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { resources } from "~/modules/i18n/config.ts";
+import { resources } from "~/modules/i18n/resources.server.ts";
 import { getFixedT, i18nextFor } from "~/modules/i18n/i18n.server.ts";
+import { loadMessages } from "~/modules/i18n/messages.ts";
 import { dateTimeFormat, formatDate, formatMoney, formatNumber, numberFormat } from "~/modules/i18n/format.ts";
 
 type Catalogue = { [key: string]: string | Catalogue };
@@ -38,6 +39,14 @@ describe("message catalogues", () => {
     const en = new Set(leaves(resources.en.translation as Catalogue).map(base));
     expect([...vi].filter((k) => !en.has(k))).toEqual([]);
     expect([...en].filter((k) => !vi.has(k))).toEqual([]);
+  });
+
+  it("are all in each language's messages, which the browser loads one language at a time", async () => {
+    for (const lang of ["vi", "en"] as const) {
+      const fromFiles = catalogueFiles(lang).flatMap((file) => leaves(file)).sort();
+      expect(leaves(resources[lang].translation as Catalogue).sort(), lang).toEqual(fromFiles);
+      expect(await loadMessages(lang), lang).toEqual(resources[lang].translation);
+    }
   });
 
   it("define no key in two catalogue files", () => {

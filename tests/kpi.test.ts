@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import i18next from "i18next";
-import { resources } from "~/modules/i18n/config.ts";
+import { resources } from "~/modules/i18n/resources.server.ts";
 import { kpiFraction, kpiTargetSchema, targetsReachedParts } from "~/modules/reports/kpi.ts";
 import { getKpiReport, kpiActual } from "~/modules/reports/kpi.server.ts";
 import type { DashboardMetrics } from "~/modules/reports/metrics.server.ts";

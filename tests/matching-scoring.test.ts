@@ -1,6 +1,7 @@
 import { createInstance } from "i18next";
 import { describe, expect, it } from "vitest";
-import { i18nOptions, resources } from "~/modules/i18n/config.ts";
+import { i18nOptions } from "~/modules/i18n/config.ts";
+import { resources } from "~/modules/i18n/resources.server.ts";
 import { describeReasons, type ReasonLabels } from "~/modules/matching/reasons.ts";
 import { parseReasons } from "~/modules/matching/schema.ts";
 import {

@@ -1,29 +1,8 @@
-import inquiriesEn from "~/modules/inquiries/locales/inquiries.en.json";
-import inquiriesVi from "~/modules/inquiries/locales/inquiries.vi.json";
-import dealsEn from "~/modules/deals/locales/deals.en.json";
-import dealsVi from "~/modules/deals/locales/deals.vi.json";
-import matchingEn from "~/modules/matching/locales/matching.en.json";
-import matchingVi from "~/modules/matching/locales/matching.vi.json";
-import notificationsEn from "~/modules/notifications/locales/notifications.en.json";
-import notificationsVi from "~/modules/notifications/locales/notifications.vi.json";
-import alertsEn from "~/modules/alerts/locales/alerts.en.json";
-import alertsVi from "~/modules/alerts/locales/alerts.vi.json";
-import paymentsEn from "~/modules/payments/locales/payments.en.json";
-import paymentsVi from "~/modules/payments/locales/payments.vi.json";
-import reportsEn from "~/modules/reports/locales/reports.en.json";
-import reportsVi from "~/modules/reports/locales/reports.vi.json";
-import attachmentsEn from "~/modules/listings/locales/attachments.en.json";
-import attachmentsVi from "~/modules/listings/locales/attachments.vi.json";
-import importEn from "~/modules/listings/locales/import.en.json";
-import importVi from "~/modules/listings/locales/import.vi.json";
-import listingsEn from "~/modules/listings/locales/listings.en.json";
-import listingsVi from "~/modules/listings/locales/listings.vi.json";
-import orgsEn from "~/modules/orgs/locales/orgs.en.json";
-import orgsVi from "~/modules/orgs/locales/orgs.vi.json";
-import searchEn from "~/modules/search/locales/search.en.json";
-import searchVi from "~/modules/search/locales/search.vi.json";
-import en from "./locales/en.json";
-import vi from "./locales/vi.json";
+/*
+ * What the server and the browser both need to know about languages. The messages themselves
+ * are in messages.<lang>.ts, one chunk per language for the browser (messages.ts), and all
+ * together in resources.server.ts.
+ */
 
 /** Vietnamese is the default; English the alternative (DESIGN.md §7). */
 export const SUPPORTED_LOCALES = ["vi", "en"] as const;
@@ -43,17 +22,6 @@ export function mergeCatalogues(...catalogues: Catalogue[]): Catalogue {
   }
   return out;
 }
-
-export const resources = {
-  vi: { translation: mergeCatalogues(
-      vi, listingsVi, attachmentsVi, importVi, searchVi,
-      inquiriesVi, dealsVi, matchingVi, notificationsVi, alertsVi, paymentsVi, reportsVi, orgsVi,
-    ) },
-  en: { translation: mergeCatalogues(
-      en, listingsEn, attachmentsEn, importEn, searchEn,
-      inquiriesEn, dealsEn, matchingEn, notificationsEn, alertsEn, paymentsEn, reportsEn, orgsEn,
-    ) },
-} as const;
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (SUPPORTED_LOCALES as readonly string[]).includes(value);

@@ -3,7 +3,8 @@ import { createInstance, type i18n, type TFunction } from "i18next";
 import { initReactI18next } from "react-i18next";
 import { RemixI18Next } from "remix-i18next/server";
 import { singleton } from "~/lib/singleton.server.ts";
-import { DEFAULT_LOCALE, i18nOptions, isLocale, resources, SUPPORTED_LOCALES, type Locale } from "./config.ts";
+import { DEFAULT_LOCALE, i18nOptions, isLocale, SUPPORTED_LOCALES, type Locale } from "./config.ts";
+import { resources } from "./resources.server.ts";
 
 /** The language cookie set by the switcher; read before Accept-Language. */
 export const localeCookie = createCookie("techex_lng", {
