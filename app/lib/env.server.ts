@@ -76,6 +76,8 @@ export const envSchema = z
     /** How many proxies in front of the app to trust for the client's IP (X-Forwarded-For). */
     TRUST_PROXY: z.coerce.number({ invalid_type_error: "must be a number of proxy hops" }).int().min(0).max(10).default(0),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /** Serve /bench/bare, the bare page `npm run bench:pages` compares every page to (404 otherwise). */
+    BENCH_BARE_ROUTE: z.enum(["on", "off"], { message: "must be on or off" }).default("off"),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
