@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Prisma } from "../../app/generated/prisma/client.ts";
 import { prisma } from "../../app/lib/db.server.ts";
+import { analyzeCatalogueTables, refreshCatalogueCounts } from "../../app/modules/listings/catalogue-counts.server.ts";
 import { createListing, createMembership, createOrganisation, createUser } from "../../tests/factories/index.ts";
 import { loadDemoOperations } from "./demo-operations.ts";
 
@@ -128,6 +129,9 @@ export async function loadDemoData(log: (line: string) => void = () => {}) {
   }
   log(`demo data: ${catalogue.organisations.length} organisations, ${catalogue.listings.length} listings, ${DEMO_USERS.length} demo users`);
   await loadDemoOperations(log);
+  // Written with the factories, past the outbox: the statistics and the home page's counts are brought up to date here.
+  await analyzeCatalogueTables();
+  await refreshCatalogueCounts();
   return { organisations: catalogue.organisations.length, listings: catalogue.listings.length };
 }
 

@@ -3,6 +3,7 @@ import { logger } from "~/lib/logger.server.ts";
 import { pruneRateLimits } from "~/modules/auth/rate-limit.server.ts";
 import { pruneExpiredSessions } from "~/modules/auth/session.server.ts";
 import { expireListings } from "~/modules/listings/listings.server.ts";
+import { listingCron, listingTasks } from "~/modules/listings/tasks.server.ts";
 import { alertCron, alertTasks } from "~/modules/alerts/tasks.server.ts";
 import { matchingCron, matchingTasks } from "~/modules/matching/tasks.server.ts";
 import { notificationCron, notificationTasks } from "~/modules/notifications/tasks.server.ts";
@@ -17,6 +18,7 @@ import { syncListing } from "~/modules/search/sync.server.ts";
  * module's tasks.server.ts; they are merged here.
  */
 export const taskList: TaskList = {
+  ...listingTasks,
   ...notificationTasks,
   ...matchingTasks,
   ...alertTasks,
@@ -58,4 +60,5 @@ export const crontab = [
   ...alertCron,
   ...paymentCron,
   ...reconcileCron,
+  ...listingCron,
 ].join("\n");

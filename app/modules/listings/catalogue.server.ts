@@ -1,4 +1,5 @@
 import { prisma } from "~/lib/db.server.ts";
+import { getCatalogueCounts } from "./catalogue-counts.server.ts";
 import { renderMarkdown } from "./markdown.server.ts";
 
 /**
@@ -66,10 +67,11 @@ export const cardSelect = {
   sectors: { select: { sector: { select: { code: true, labelVi: true, labelEn: true } } }, take: 3 },
 } as const;
 
+/** The home page: the newest and featured public listings, and the catalogue's counts (kept by catalogue-counts.server.ts, never counted here). */
 export async function getHomePage() {
   const now = new Date();
   const where = publicListingWhere(now);
-  const [latest, featured, byType, organisations, sectorCounts, topSectors] = await Promise.all([
+  const [latest, featured, counts, topSectors] = await Promise.all([
     prisma.listing.findMany({ where, orderBy: { publishedAt: "desc" }, take: 9, select: cardSelect }),
     prisma.listing.findMany({
       where: { ...where, featuredUntil: { gt: now } },
@@ -77,29 +79,14 @@ export async function getHomePage() {
       take: 3,
       select: cardSelect,
     }),
-    prisma.listing.groupBy({ by: ["type"], where, _count: { _all: true } }),
-    prisma.organisation.count(),
-    prisma.$queryRaw<{ code: string; count: bigint }[]>`
-      SELECT s."parentCode" AS code, count(DISTINCT l.id) AS count
-      FROM "ListingSector" ls
-      JOIN "Sector" s ON s.code = ls."sectorCode"
-      JOIN "Listing" l ON l.id = ls."listingId"
-      WHERE l.status = 'PUBLISHED' AND (l."expiresAt" IS NULL OR l."expiresAt" > ${now})
-      GROUP BY s."parentCode"`,
+    getCatalogueCounts(),
     prisma.sector.findMany({ where: { level: 1 }, orderBy: { position: "asc" }, select: { code: true, labelVi: true, labelEn: true } }),
   ]);
-  const countBySector = new Map(sectorCounts.map((r) => [r.code, Number(r.count)]));
-  const countByType = Object.fromEntries(byType.map((r) => [r.type, r._count._all])) as Record<string, number>;
   return {
     latest,
     featured,
-    counts: {
-      TECHNOLOGY_OFFER: countByType.TECHNOLOGY_OFFER ?? 0,
-      EQUIPMENT_OFFER: countByType.EQUIPMENT_OFFER ?? 0,
-      TECHNOLOGY_REQUEST: countByType.TECHNOLOGY_REQUEST ?? 0,
-      organisations,
-    },
-    sectors: topSectors.map((s) => ({ ...s, count: countBySector.get(s.code) ?? 0 })),
+    counts: { ...counts.byType, organisations: counts.organisations },
+    sectors: topSectors.map((s) => ({ ...s, count: counts.bySector[s.code] ?? 0 })),
   };
 }
 

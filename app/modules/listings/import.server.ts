@@ -12,6 +12,7 @@ import { holds, scopeOf, type Actor } from "~/modules/auth/permissions.ts";
 import { organisationSchema } from "~/modules/orgs/schema.ts";
 import { expiryFrom, type ListingStatus } from "./lifecycle.ts";
 import { listingData, listingScopeWhere, validateReferences, writeListingChildren } from "./listings.server.ts";
+import { analyzeCatalogueTables } from "./catalogue-counts.server.ts";
 import { listingSchema, type ListingInput, type ListingTypeName } from "./schema.ts";
 
 /**
@@ -542,7 +543,25 @@ export async function importCatalogue(actor: Actor, options: ImportOptions): Pro
       }
     }
   }
-  return recordRun(actor, { fileName, format: parsed.format, defaultOrganisationId, rows });
+  const report = await recordRun(actor, { fileName, format: parsed.format, defaultOrganisationId, rows });
+  if (report.created + report.updated >= ANALYZE_AFTER_ROWS) await analyzeAfterImport(fileName);
+  return report;
+}
+
+/**
+ * An import at least this large ends with ANALYZE: the listings it wrote are planned for at once
+ * (search fallback, related listings, the next import's lookups) rather than after autovacuum's
+ * next pass. Smaller imports leave it to autovacuum.
+ */
+const ANALYZE_AFTER_ROWS = 500;
+
+async function analyzeAfterImport(fileName: string) {
+  try {
+    await analyzeCatalogueTables();
+  } catch (error) {
+    // The import is committed; stale statistics only slow queries until autovacuum analyses.
+    logger.warn("could not analyse the catalogue after an import", { fileName, error: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 async function recordRun(actor: Actor, run: { fileName: string; format: ImportFormat; defaultOrganisationId?: string; rows: ImportRowReport[] }): Promise<ImportReport> {

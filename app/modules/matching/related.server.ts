@@ -66,17 +66,24 @@ async function fromDatabase(source: Source, stats: TermStats, limit: number): Pr
   const codes = source.sectors.map((s) => s.sectorCode);
   if (codes.length === 0) return [];
   const fields = [...new Set(codes.map((c) => c.split(".")[0]!))];
-  const rows = await prisma.listing.findMany({
-    where: {
-      ...publicListingWhere(),
-      id: { not: source.id },
-      type: { in: [...typesFor(source.type)] },
-      sectors: { some: { OR: [{ sectorCode: { in: codes } }, { sector: { parentCode: { in: fields } } }] } },
-    },
-    orderBy: { publishedAt: "desc" },
-    take: 200,
-    select: { id: true, title: true, type: true, language: true, keywords: true, summary: true, organisation: { select: { name: true } }, sectors: { select: { sectorCode: true } } },
-  });
+  const where = publicListingWhere();
+  // One query per type, merged: each walks the (status, type, publishedAt) index in order and
+  // stops at 200. One query with `type IN (…)` had to read and sort every public listing of those
+  // types when the planner had no statistics (434 ms instead of 9 ms at 50,000 listings).
+  const perType = await Promise.all(
+    typesFor(source.type).map((type) =>
+      prisma.listing.findMany({
+        where: { ...where, type, id: { not: source.id }, sectors: { some: { OR: [{ sectorCode: { in: codes } }, { sector: { parentCode: { in: fields } } }] } } },
+        orderBy: { publishedAt: "desc" },
+        take: 200,
+        select: { id: true, title: true, type: true, language: true, keywords: true, summary: true, publishedAt: true, organisation: { select: { name: true } }, sectors: { select: { sectorCode: true } } },
+      }),
+    ),
+  );
+  const rows = perType
+    .flat()
+    .sort((a, b) => (b.publishedAt?.getTime() ?? 0) - (a.publishedAt?.getTime() ?? 0))
+    .slice(0, 200);
   const others = rows.map((r) => ({
     id: r.id,
     title: r.title,

@@ -1,5 +1,6 @@
 import type { Tx } from "~/lib/db.server.ts";
 import { addListingJobs } from "~/modules/jobs/add-jobs.server.ts";
+import { queueCatalogueCountsRefresh } from "~/modules/listings/catalogue-counts.server.ts";
 
 export const INDEX_LISTING_TASK = "search:index-listing";
 /** After this many failed attempts a job stays in the queue as dead, with its last error, for an admin. */
@@ -24,7 +25,13 @@ export function enqueueListingSync(tx: Pick<Tx, "$executeRaw">, listingId: strin
   return enqueueListingSyncs(tx, [listingId]);
 }
 
-/** enqueueListingSync for many listings in one statement (reindex, reconcile). */
+/**
+ * enqueueListingSync for many listings in one statement (reindex, reconcile). Every change
+ * the public can see passes here in its own transaction, so the home page's counts are
+ * queued for a (debounced) recount here too.
+ */
 export async function enqueueListingSyncs(tx: Pick<Tx, "$executeRaw">, listingIds: readonly string[]) {
+  if (listingIds.length === 0) return;
   await addListingJobs(tx, INDEX_LISTING_TASK, listingIds, { keyPrefix: "listing:", maxAttempts: INDEX_MAX_ATTEMPTS, queuePrefix: "search-index-", queues: INDEX_QUEUES });
+  await queueCatalogueCountsRefresh(tx);
 }
