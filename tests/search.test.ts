@@ -10,7 +10,7 @@ import { createListing as createListingService, expireListings, transitionListin
 import { listingSchema } from "~/modules/listings/schema.ts";
 import { ensureListingsIndex, listingsIndex } from "~/modules/search/index.server.ts";
 import { searchParamsSchema } from "~/modules/search/schema.ts";
-import { searchListings } from "~/modules/search/search.server.ts";
+import { searchListingHits, searchListings } from "~/modules/search/search.server.ts";
 import { reconcile, syncListing } from "~/modules/search/sync.server.ts";
 import { loader as healthz } from "~/routes/healthz.ts";
 import { startEmbeddedMeilisearch } from "../scripts/lib/embedded-meilisearch.ts";
@@ -66,6 +66,15 @@ describe("searching listings", () => {
     expect((await search({ trl: 9 })).hits.map((h) => h.id)).toEqual([ids.wastewater]);
     expect((await search({ sector: "2" })).totalHits).toBe(3);
     expect((await search({ priceMin: 400_000_000, priceMax: 600_000_000 })).hits.map((h) => h.id)).toEqual([ids.usd]);
+  });
+
+  it("finds the same hits without counting facets for a caller that shows none (alerts)", async () => {
+    const params = searchParamsSchema.parse({ q: "máy sấy", province: ["92", "01"], sort: "newest" });
+    const [full, hitsOnly] = await Promise.all([searchListings(params), searchListingHits(params)]);
+    expect(hitsOnly.hits).toEqual(full.hits);
+    expect([hitsOnly.totalHits, hitsOnly.totalPages, hitsOnly.degraded]).toEqual([full.totalHits, full.totalPages, false]);
+    expect(hitsOnly).not.toHaveProperty("facets");
+    expect(hitsOnly).not.toHaveProperty("priceRange");
   });
 
   it("pages with a total, and highlights with markers instead of HTML", async () => {

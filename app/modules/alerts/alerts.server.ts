@@ -3,7 +3,7 @@ import { logger } from "~/lib/logger.server.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
 import { notifyUsers } from "~/modules/notifications/notify.server.ts";
 import { INDEX_MAX_ATTEMPTS } from "~/modules/search/outbox.server.ts";
-import { searchListings } from "~/modules/search/search.server.ts";
+import { searchListingHits } from "~/modules/search/search.server.ts";
 import { parseSavedSearch, savedSearchPath, toSavedFilters } from "./schema.ts";
 
 /** How many listings a digest names; the rest are counted. */
@@ -81,7 +81,7 @@ export async function alertSavedSearch(search: DueSearch, now = new Date(), inde
     // The index keeps publishedAt in whole seconds.
     const floor = Math.floor(search.checkedUntil.getTime() / 1000) * 1000;
     for (let page = 1; page <= MAX_SEARCH_PAGES && wanted.size > matched.length; page++) {
-      const result = await searchListings({ ...parsed.params, page });
+      const result = await searchListingHits({ ...parsed.params, page });
       for (const hit of result.hits) {
         const candidate = wanted.get(hit.id);
         if (candidate && !matched.some((m) => m.id === hit.id)) matched.push({ id: candidate.id, title: candidate.title });

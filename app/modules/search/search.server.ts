@@ -64,7 +64,12 @@ function toHit(doc: ListingDocument & { _formatted?: Partial<Record<keyof Listin
 
 const emptyFacets = (): Record<Facet, Record<string, number>> => Object.fromEntries(FACETS.map((f) => [f, {}])) as Record<Facet, Record<string, number>>;
 
-async function searchMeilisearch(params: SearchParams): Promise<SearchResult> {
+/** Counting facets is a third of Meilisearch's time on a search: only pages that show the counts ask for them. */
+interface SearchOptions {
+  facets: boolean;
+}
+
+async function searchMeilisearch(params: SearchParams, options: SearchOptions): Promise<SearchResult> {
   const byFacet = filtersByFacet(params);
   const all = Object.values(byFacet).flat();
   // Everyday wording, slips and stop words handled (query.ts); the strategy depends on the words.
@@ -78,14 +83,14 @@ async function searchMeilisearch(params: SearchParams): Promise<SearchResult> {
     page: params.page,
     hitsPerPage: params.perPage,
     sort: SORT[params.sort],
-    facets: [...FACETS, "priceVnd"],
+    ...(options.facets ? { facets: [...FACETS, "priceVnd"] } : {}),
     attributesToHighlight: ["title", "summary"],
     highlightPreTag: HIGHLIGHT_START,
     highlightPostTag: HIGHLIGHT_END,
   };
   // Disjunctive facets: a facet with an active filter counts its values as if that
   // filter were off, so people can add a second province instead of only narrowing.
-  const active = FACETS.filter((f) => (byFacet[f]?.length ?? 0) > 0);
+  const active = options.facets ? FACETS.filter((f) => (byFacet[f]?.length ?? 0) > 0) : [];
   const facetQueries = active.map((facet) => ({
     ...base,
     indexUid: indexName(LISTINGS),
@@ -121,7 +126,7 @@ async function searchMeilisearch(params: SearchParams): Promise<SearchResult> {
  * every word must appear (diacritics folded, so "duong" finds "đường"), the
  * filters apply, featured listings first then newest. No typo tolerance.
  */
-async function searchPostgres(params: SearchParams): Promise<SearchResult> {
+async function searchPostgres(params: SearchParams, options: SearchOptions): Promise<SearchResult> {
   const started = performance.now();
   const terms = fold(params.q).split(/\s+/).filter(Boolean).slice(0, 10);
   const now = new Date();
@@ -157,11 +162,14 @@ async function searchPostgres(params: SearchParams): Promise<SearchResult> {
             ? Prisma.sql`${priceVnd} DESC NULLS LAST`
             : Prisma.sql`(l."featuredUntil" > ${now}) DESC NULLS LAST, l."publishedAt" DESC`;
   const offset = (params.page - 1) * params.perPage;
+  const none = Promise.resolve<{ key: string; count: bigint }[]>([]);
   const [rows, counted, byType, byProvince] = await Promise.all([
     prisma.$queryRaw<{ id: string }[]>`SELECT l.id FROM "Listing" l WHERE ${where} ORDER BY ${order}, l.id LIMIT ${params.perPage} OFFSET ${offset}`,
     prisma.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count FROM "Listing" l WHERE ${where}`,
-    prisma.$queryRaw<{ key: string; count: bigint }[]>`SELECT l.type::text AS key, count(*) AS count FROM "Listing" l WHERE ${where} GROUP BY 1`,
-    prisma.$queryRaw<{ key: string; count: bigint }[]>`SELECT l."provinceCode" AS key, count(*) AS count FROM "Listing" l WHERE ${where} AND l."provinceCode" IS NOT NULL GROUP BY 1`,
+    options.facets ? prisma.$queryRaw<{ key: string; count: bigint }[]>`SELECT l.type::text AS key, count(*) AS count FROM "Listing" l WHERE ${where} GROUP BY 1` : none,
+    options.facets
+      ? prisma.$queryRaw<{ key: string; count: bigint }[]>`SELECT l."provinceCode" AS key, count(*) AS count FROM "Listing" l WHERE ${where} AND l."provinceCode" IS NOT NULL GROUP BY 1`
+      : none,
   ]);
   const found = await prisma.listing.findMany({ where: { id: { in: rows.map((r) => r.id) } }, select: documentSelect });
   const byId = new Map(found.map((row) => [row.id, toDocument(row)]));
@@ -182,14 +190,29 @@ async function searchPostgres(params: SearchParams): Promise<SearchResult> {
   };
 }
 
-/** Searches published listings; never fails because search is down — PostgreSQL answers, marked degraded. */
-export async function searchListings(params: SearchParams): Promise<SearchResult> {
+async function search(params: SearchParams, options: SearchOptions): Promise<SearchResult> {
   try {
-    return await searchMeilisearch(params);
+    return await searchMeilisearch(params, options);
   } catch (error) {
     // Whatever Meilisearch did (no answer within MEILI_SEARCH_TIMEOUT_MS, a refused
     // connection, an error status, an answer not shaped as expected), PostgreSQL answers.
     logger.warn("search fell back to PostgreSQL", { error: meiliErrorMessage(error) });
-    return searchPostgres(params);
+    return searchPostgres(params, options);
   }
+}
+
+/**
+ * Searches published listings, with the facet counts and price range the search page and
+ * /api/search show; never fails because search is down — PostgreSQL answers, marked degraded.
+ */
+export function searchListings(params: SearchParams): Promise<SearchResult> {
+  return search(params, { facets: true });
+}
+
+export type SearchHits = Omit<SearchResult, "facets" | "priceRange">;
+
+/** searchListings for a caller that only reads the hits (saved-search alerts): no facets are counted. */
+export async function searchListingHits(params: SearchParams): Promise<SearchHits> {
+  const { facets: _facets, priceRange: _priceRange, ...hits } = await search(params, { facets: false });
+  return hits;
 }
