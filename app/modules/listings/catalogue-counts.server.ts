@@ -107,9 +107,9 @@ async function countAndStore({ onlyIfEmpty }: { onlyIfEmpty: boolean }): Promise
 /**
  * One row per listing type (zeros included, so a counted catalogue is never an empty table),
  * one per field that has public listings, one for organisations. Public is
- * publicListingWhere() in SQL. A listing in two sub-fields of one field counts once there:
- * the (listing, field) pairs are made distinct by hashing, not by count(DISTINCT), which
- * sorted every joined row and spilled to disk at 100,000 listings.
+ * publicListingWhere() in SQL. A listing in two sub-fields of one field counts once there
+ * (distinct (listing, field) pairs). This reads the whole catalogue (about 0.25 s at 50,000
+ * listings, its sort spilling a few MB to disk): it runs in the worker, never for a request.
  */
 async function countCatalogue(now: Date): Promise<Row[]> {
   const [byType, bySector, organisations] = await Promise.all([
