@@ -117,7 +117,7 @@ export function securityHeaders(options: { nonce: string; production: boolean; d
   ].join("; ");
   const headers: Record<string, string> = {
     "Content-Security-Policy": policy,
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), interest-cohort=()",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",
