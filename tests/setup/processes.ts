@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import path from "node:path";
 
 export interface Spawned {
   child: ChildProcess;
@@ -19,7 +18,9 @@ export interface Spawned {
  * test can send a signal to the whole group the way Ctrl-C does.
  */
 export function spawnScript(script: string, args: string[], options: { env: NodeJS.ProcessEnv; detached?: boolean }): Spawned {
-  const child = spawn(path.resolve("node_modules/.bin/tsx"), [script, ...args], { env: options.env, detached: options.detached ?? false, stdio: ["ignore", "pipe", "pipe"] });
+  // One node process with tsx's loader, as the Dockerfile runs the server: the tsx CLI would stand
+  // between the test and the script and SIGKILL it when a relayed signal is not acknowledged in 30 ms.
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { env: options.env, detached: options.detached ?? false, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   const check = () => {
