@@ -6,7 +6,7 @@
  * N synthetic listings (techex_bench_pages) and its own embedded Meilisearch, measured with
  * autocannon (`connections` at once) route after route, interleaved: `rounds` rounds of
  * seconds/rounds each, the order turned every round, so the machine's drift falls on all
- * routes alike. Prints req/s, p50 and p99 of each route, its req/s as a share of the bare
+ * routes alike; after each run the app and Meilisearch are let finish what it left in flight. Prints req/s, p50 and p99 of each route, its req/s as a share of the bare
  * page's (/bench/bare, served only with BENCH_BARE_ROUTE=on), the search routes' p50 against
  * the raw Meilisearch request the search module sends for the same query (captured from the
  * module, measured in the same rounds), and the app's peak RSS, each next to its goal.
@@ -150,6 +150,27 @@ function memoryOf(pid: number) {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? 0);
   return { rss: kb("VmRSS") / 1024, hwm: kb("VmHWM") / 1024 };
+}
+
+/** CPU time a process has used, in clock ticks (utime + stime of /proc/<pid>/stat). */
+function cpuTicks(pid: number) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/**
+ * Waits (at most 30 s) until the app and Meilisearch are idle: when a run stops, the requests
+ * it left in flight are still being served, and would otherwise slow the next route's run.
+ */
+async function settle(pids: number[]) {
+  const deadline = Date.now() + 30_000;
+  let before = pids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
+  while (Date.now() < deadline) {
+    await sleep(250);
+    const now = pids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
+    if (now - before <= 2) return; // under 10% of a core (100 ticks a second)
+    before = now;
+  }
 }
 
 async function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; baseUrl: string; output: () => string }> {
@@ -302,7 +323,11 @@ async function main() {
       peakRss = Math.max(peakRss, memoryOf(appPid).rss);
     }, 250);
     console.log(`warming up (2 s a route), load ${load()}…`);
-    for (const target of targets) await hammer(target, 2);
+    const busy = [appPid, meiliServer.pid!];
+    for (const target of targets) {
+      await hammer(target, 2);
+      await settle(busy);
+    }
     const samples = new Map(targets.map((t) => [t.name, { times: [], statuses: new Map(), errors: 0, seconds: 0 } as Sample]));
     const slice = args.seconds / args.rounds;
     for (let round = 0; round < args.rounds; round++) {
@@ -310,6 +335,7 @@ async function main() {
       const shift = (round * 3) % targets.length;
       for (const target of [...targets.slice(shift), ...targets.slice(0, shift)]) {
         const result = await hammer(target, slice, samples.get(target.name));
+        await settle(busy);
         const failed = result.errors + result.timeouts + result.non2xx;
         console.log(`  ${target.name.padEnd(28)} ${(result.requests.total / result.duration).toFixed(0).padStart(6)} req/s  p50 ${result.latency.p50} ms${failed ? `  (${failed} failed)` : ""}`);
       }
