@@ -68,8 +68,9 @@ export async function startAppServer(options: {
   app.set("trust proxy", options.trustProxy ?? 0);
   const production = process.env.NODE_ENV === "production";
   const appUrl = process.env.APP_URL;
-  // Stripe's checkout is where the feature and fee forms go on to (form-action covers the redirect).
-  const formTargets = ["https://checkout.stripe.com"];
+  // Stripe's checkout is where the feature and fee forms go on to (form-action covers the redirect);
+  // with STRIPE_API_URL (a local stand-in, only in tests) its checkout pages are on that origin.
+  const formTargets = ["https://checkout.stripe.com", ...(process.env.STRIPE_API_URL ? [new URL(process.env.STRIPE_API_URL).origin] : [])];
   app.use((req, res, next) => {
     const nonce = cspNonce();
     res.locals.cspNonce = nonce;

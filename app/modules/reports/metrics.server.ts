@@ -215,10 +215,14 @@ export async function getDashboardMetrics(
 ): Promise<DashboardMetrics> {
   // JIT compilation costs PostgreSQL seconds on this one large statement (its cost estimate crosses
   // jit_above_cost) and saves nothing at these row counts: switch it off for this transaction only.
-  const [, rows] = await prisma.$transaction([
-    prisma.$executeRaw`SET LOCAL jit = off`,
-    prisma.$queryRaw<{ data: RawMetrics | string }[]>(metricsQuery(sqlInstant(period.start), sqlInstant(period.end), options.only !== "kpi")),
-  ]);
+  // Waiting up to 10 s for a connection (Prisma's default is 2 s): several reports at once on a busy pool queue rather than fail with a 500.
+  const [, rows] = await prisma.$transaction(
+    [
+      prisma.$executeRaw`SET LOCAL jit = off`,
+      prisma.$queryRaw<{ data: RawMetrics | string }[]>(metricsQuery(sqlInstant(period.start), sqlInstant(period.end), options.only !== "kpi")),
+    ],
+    { maxWait: 10_000 },
+  );
   const row = rows[0];
   const raw: RawMetrics = typeof row!.data === "string" ? JSON.parse(row!.data) : row!.data;
   const listingsMonths = byMonth(raw.listingsByMonth);
