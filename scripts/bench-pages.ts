@@ -296,6 +296,7 @@ async function main() {
     });
     await waitForMeiliTasks(meiliServer.host, meiliServer.masterKey);
     const appPid = app.child.pid!;
+    const started = memoryOf(appPid);
 
     const rawHeaders = { "Content-Type": "application/json", Authorization: `Bearer ${meiliServer.masterKey}` };
     const targets: Target[] = [
@@ -372,7 +373,7 @@ Pages benchmark — commit ${commit}, ${(await syntheticListings(scratch.url)).t
   autocannon, ${args.connections} connections, ${args.seconds} s a route in ${args.rounds} interleaved rounds; production build, WORKER=off; query "${QUERY}", filters ${new URLSearchParams(FILTERS)}
   route                          req/s  p50 ms   p99 ms   req/s ÷ bare       vs raw Meilisearch (same query, same run)
 ${rows.join("\n")}
-  app peak RSS: ${peakRss.toFixed(0)} MB under load (VmRSS every 250 ms), ${memory.hwm.toFixed(0)} MB since start (VmHWM)   (goal ≤ 500 MB)
+  app peak RSS: ${peakRss.toFixed(0)} MB under load (VmRSS every 250 ms), ${memory.hwm.toFixed(0)} MB since start (VmHWM; ${started.rss.toFixed(0)} MB once started)   (goal ≤ 500 MB)
 `);
   } finally {
     if (app) {
