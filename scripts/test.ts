@@ -23,7 +23,11 @@ if (!findChromium()) {
     process.exit(1);
   }
 }
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+const buildStarted = performance.now();
 run("node_modules/.bin/remix", ["build"], { ...process.env, NODE_ENV: "production" });
+console.log(`[test] build: ${seconds(buildStarted)}`);
+const testsStarted = performance.now();
 
 // vitest's own summary, plus one plain closing line any CI can read.
 const results = path.resolve("tests/.artifacts/results.json");
@@ -41,13 +45,15 @@ if (existsSync(results)) {
     numFailedTests: number;
     numPendingTests: number;
     numTodoTests: number;
-    testResults: { status: string; assertionResults: unknown[] }[];
+    testResults: { name: string; status: string; startTime: number; endTime: number; assertionResults: unknown[] }[];
   };
   // A file that fails before its tests run (an import error) has no failed test, but it failed.
   const unloaded = summary.testResults.filter((file) => file.status === "failed" && file.assertionResults.length === 0).length;
   const brokenFiles = unloaded ? `, ${unloaded} test file(s) failed to load` : "";
   const errors = existsSync(unhandled) ? (JSON.parse(readFileSync(unhandled, "utf8")) as { name?: string; message: string; testFile?: string; stack?: string }[]) : [];
   for (const error of errors) console.log(`\nunhandled error${error.testFile ? ` while ${path.relative(process.cwd(), error.testFile)} ran` : ""}:\n${error.stack ?? `${error.name}: ${error.message}`}`);
+  const slowest = [...summary.testResults].sort((a, b) => b.endTime - b.startTime - (a.endTime - a.startTime)).slice(0, 8);
+  console.log(`\n[test] vitest: ${seconds(testsStarted)}; slowest files: ${slowest.map((f) => `${path.relative(process.cwd(), f.name)} ${((f.endTime - f.startTime) / 1000).toFixed(0)} s`).join(", ")}`);
   console.log(`\ntests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests + summary.numTodoTests} skipped${brokenFiles}${errors.length ? `, ${errors.length} unhandled error(s)` : ""}`);
 }
 process.exit(vitest.status ?? 1);
