@@ -22,7 +22,7 @@ import { mkdirSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { z } from "zod";
-import { percentile, scratchDatabase } from "./lib/bench.ts";
+import { percentile, scratchDatabase, syntheticListingCount } from "./lib/bench.ts";
 
 const args = z
   .object({
@@ -55,26 +55,8 @@ const ms = (v: number) => `${Math.round(v).toLocaleString("en")} ms`;
 const sleep = (millis: number) => new Promise((r) => setTimeout(r, millis));
 const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
 
-async function databaseHolds(count: number): Promise<boolean> {
-  const pg = (await import("pg")).default;
-  const client = new pg.Client({ connectionString: benchUrl });
-  try {
-    await client.connect();
-  } catch {
-    return false; // no such database yet
-  }
-  try {
-    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "Listing" WHERE "externalRef" LIKE 'SYN-%'`);
-    return Number(rows[0]!.n) >= count;
-  } catch {
-    return false;
-  } finally {
-    await client.end();
-  }
-}
-
 async function main() {
-  const reuse = args.reuse && (await databaseHolds(args.count));
+  const reuse = args.reuse && (await syntheticListingCount(benchUrl)) >= args.count;
   if (!reuse) await scratch.recreate();
   process.env.DATABASE_URL = benchUrl;
   process.env.LOG_LEVEL ??= "warn";

@@ -22,7 +22,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { z } from "zod";
-import { percentile, scratchDatabase } from "./lib/bench.ts";
+import { percentile, scratchDatabase, syntheticListingCount } from "./lib/bench.ts";
 import { freePort } from "./lib/ports.ts";
 import { ROOT } from "./lib/setup-database.ts";
 
@@ -56,24 +56,6 @@ const FILTERS = { type: "TECHNOLOGY_OFFER", province: "79", trl: "5" };
 const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
 const sleep = (millis: number) => new Promise((r) => setTimeout(r, millis));
 
-async function syntheticListings(url: string): Promise<number> {
-  const pg = (await import("pg")).default;
-  const client = new pg.Client({ connectionString: url });
-  try {
-    await client.connect();
-  } catch {
-    return 0; // no such database yet
-  }
-  try {
-    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "Listing" WHERE "externalRef" LIKE 'SYN-%'`);
-    return Number(rows[0]!.n);
-  } catch {
-    return 0;
-  } finally {
-    await client.end();
-  }
-}
-
 /** A Meilisearch folder no server is running on (its pid file names a live process while one is). */
 function idleMeiliDir(dir: string) {
   if (!existsSync(path.join(dir, "data.ms"))) return false;
@@ -85,9 +67,9 @@ function idleMeiliDir(dir: string) {
 
 /** The scratch database and Meilisearch folder with N listings: kept, copied from bench:matching, or generated. */
 async function prepareData(): Promise<"kept" | "copied" | "generate"> {
-  if (!args.fresh && (await syntheticListings(scratch.url)) >= args.count && idleMeiliDir(meiliDir)) return "kept";
+  if (!args.fresh && (await syntheticListingCount(scratch.url)) >= args.count && idleMeiliDir(meiliDir)) return "kept";
   const matchingUrl = scratch.url.replace(/\/[^/]*$/, `/${matching.database}`);
-  if (!args.fresh && (await syntheticListings(matchingUrl)) >= args.count && idleMeiliDir(matching.meiliDir)) {
+  if (!args.fresh && (await syntheticListingCount(matchingUrl)) >= args.count && idleMeiliDir(matching.meiliDir)) {
     try {
       await scratch.drop();
       const pg = (await import("pg")).default;
@@ -369,7 +351,7 @@ async function main() {
       return `  ${target.name.padEnd(28)} ${rps.toFixed(0).padStart(7)} ${p50.toFixed(1).padStart(8)} ${p99.toFixed(1).padStart(8)}   ${ratio.padEnd(18)} ${rawRatio}${problems.length ? `   NOT 200: ${problems.join(", ")}` : ""}`;
     });
     console.log(`
-Pages benchmark — commit ${commit}, ${(await syntheticListings(scratch.url)).toLocaleString("en")} synthetic listings, ${cpus().length} cores, load average ${load()}
+Pages benchmark — commit ${commit}, ${(await syntheticListingCount(scratch.url)).toLocaleString("en")} synthetic listings, ${cpus().length} cores, load average ${load()}
   autocannon, ${args.connections} connections, ${args.seconds} s a route in ${args.rounds} interleaved rounds; production build, WORKER=off; query "${QUERY}", filters ${new URLSearchParams(FILTERS)}
   route                          req/s  p50 ms   p99 ms   req/s ÷ bare       vs raw Meilisearch (same query, same run)
 ${rows.join("\n")}

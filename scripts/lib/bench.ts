@@ -23,3 +23,21 @@ export function scratchDatabase(adminUrl: string, name: string, url = `${adminUr
     drop: () => onAdmin([`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]),
   };
 }
+
+/** How many generated listings (prisma/seed/synthetic.ts, externalRef SYN-…) a database holds; 0 when it does not exist yet or has no such table. */
+export async function syntheticListingCount(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+  } catch {
+    return 0; // no such database yet
+  }
+  try {
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "Listing" WHERE "externalRef" LIKE 'SYN-%'`);
+    return Number(rows[0]!.n);
+  } catch {
+    return 0;
+  } finally {
+    await client.end();
+  }
+}
