@@ -65,7 +65,7 @@ describe("the listings index", () => {
   });
 
   it("reconciles drift and reindexes by swapping in a new index", async () => {
-    await listingsIndex().deleteDocument(ids.fish!).waitTask();
+    await listingsIndex().deleteDocument(ids.fish!).waitTask({ timeout: 60_000 });
     await prisma.listing.update({ where: { id: ids.sugar }, data: { title: "Dây chuyền đường mía tinh luyện 500 tấn/ngày" } });
     const drift = await reconcile({ repair: true });
     expect(drift.missing).toEqual([ids.fish]);
@@ -96,7 +96,7 @@ describe("the listings index", () => {
     const reindexed = await runScript("scripts/search.ts", ["reindex"]);
     expect(reindexed.status, reindexed.stderr).toBe(0);
     expect(reindexed.stdout).toMatch(/^reindexed \d+ listings in /m);
-    await listingsIndex().deleteDocument(ids.cnc!).waitTask();
+    await listingsIndex().deleteDocument(ids.cnc!).waitTask({ timeout: 60_000 });
     const found = await runScript("scripts/search.ts", ["reconcile"]);
     expect(found.status).toBe(2);
     expect(found.stdout).toContain("missing from the index: 1;");

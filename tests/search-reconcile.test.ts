@@ -99,7 +99,7 @@ afterAll(async () => {
 describe("the scheduled search reconcile", () => {
   it("finds a missing, a stale and an extra document, queues their repair in the outbox, and records what it found", { timeout: 120_000 }, async () => {
     // Drift the outbox never heard of: a lost document, an edit and an unpublish made behind its back.
-    await listingsIndex().deleteDocument(ids.missing!).waitTask();
+    await listingsIndex().deleteDocument(ids.missing!).waitTask({ timeout: 60_000 });
     // updatedAt a few seconds on: documents keep it in whole seconds, and an edit within the second it was indexed reads as current.
     await prisma.listing.update({ where: { id: ids.stale }, data: { title: "Dây chuyền sấy xoài dẻo 2 tấn mỗi ngày", updatedAt: new Date(Date.now() + 3_000) } });
     await prisma.listing.update({ where: { id: ids.extra }, data: { status: "ARCHIVED" } });

@@ -42,8 +42,8 @@ describe("prepareSearch", () => {
   it("rebuilds an index whose documents were made with another vocabulary, or before documents named theirs", async () => {
     const [older, unnamed] = (await listingsIndex().getDocuments({ limit: 2 })).results;
     const { vocabulary: _, ...withoutVocabulary } = unnamed!;
-    await listingsIndex().deleteDocument(unnamed!.id).waitTask();
-    await listingsIndex().addDocuments([{ ...older!, vocabulary: "0123456789abcdef", concepts: [] }, withoutVocabulary as ListingDocument]).waitTask();
+    await listingsIndex().deleteDocument(unnamed!.id).waitTask({ timeout: 60_000 });
+    await listingsIndex().addDocuments([{ ...older!, vocabulary: "0123456789abcdef", concepts: [] }, withoutVocabulary as ListingDocument]).waitTask({ timeout: 60_000 });
     expect((await vocabularies()).filter((v) => v === documentVocabulary())).toEqual([]);
     expect(await prepareSearch()).toBe(true);
     expect(await vocabularies()).toEqual([documentVocabulary(), documentVocabulary()]);
