@@ -17,6 +17,16 @@ module.exports = {
   },
   overrides: [
     { files: ["app/modules/**", "app/lib/**", "scripts/**", "tests/**", "prisma/**"], rules: { "no-restricted-imports": "off" } },
+    {
+      // npm run test:unit has no database or Meilisearch: a unit test uses neither, nor the factories or the integration setup.
+      files: ["*.unit.test.ts"],
+      rules: {
+        "no-restricted-imports": [
+          "error",
+          { patterns: [{ group: ["**/lib/db.server*", "**/lib/meili.server*", "**/factories/*", "**/setup/*", "!**/setup/console-errors*"], message: "A *.unit.test.ts file runs without services; name it *.test.ts to run it with a database and Meilisearch." }] },
+        ],
+      },
+    },
     { files: ["*.cjs"], rules: { "@typescript-eslint/no-require-imports": "off" } },
   ],
 };

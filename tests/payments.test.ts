@@ -253,7 +253,7 @@ describe("admin and background jobs", () => {
     const { payment, session } = await startFeaturedPayment(stripe);
     const event = sessionEvents(stripe, session.id as string).completed();
     (event.data.object as { amount_total: number }).amount_total = 1;
-    const { expectConsoleError } = await import("./setup/per-file.ts");
+    const { expectConsoleError } = await import("./setup/console-errors.ts");
     expectConsoleError(1);
     await recordStripeEvent(event);
     const admin = await createUser({ roles: ["member", "broker", "admin"] });

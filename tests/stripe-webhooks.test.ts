@@ -3,7 +3,7 @@ import { prisma } from "~/lib/db.server.ts";
 import { action as webhookAction, loader as webhookLoader } from "~/routes/webhooks.stripe.ts";
 import { createMembership, createUser } from "./factories/index.ts";
 import { sessionEvents, startFeaturedPayment } from "./factories/payments.ts";
-import { expectConsoleError } from "./setup/per-file.ts";
+import { expectConsoleError } from "./setup/console-errors.ts";
 import { call, settle } from "./setup/requests.ts";
 import { refundedCharge, signPayload, startStripeServer, stripeEvent, TEST_WEBHOOK_SECRET } from "./setup/stripe-server.ts";
 import type Stripe from "stripe";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeEach, vi } from "vitest";
+import { afterAll } from "vitest";
 import { createMigratedDatabase } from "./databases.ts";
 
 /**
@@ -22,29 +22,4 @@ afterAll(async () => {
   await disconnectDb();
   await database.drop();
   rmSync(mailOutbox, { recursive: true, force: true });
-});
-
-/** An unexpected console.error fails the test; call expectConsoleError() when one is the point. */
-let consoleErrors: unknown[][] = [];
-let expected = 0;
-export function expectConsoleError(count = 1) {
-  expected += count;
-}
-export function consoleErrorsSeen() {
-  return consoleErrors;
-}
-
-beforeEach(() => {
-  consoleErrors = [];
-  expected = 0;
-  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-    consoleErrors.push(args);
-  });
-});
-
-afterEach(() => {
-  vi.mocked(console.error).mockRestore();
-  if (consoleErrors.length > expected) {
-    throw new Error(`console.error was called unexpectedly:\n${consoleErrors.map((a) => a.map(String).join(" ")).join("\n")}`);
-  }
 });
