@@ -34,12 +34,14 @@ const args = z
     reuse: z.boolean().default(false),
     /** Only generate and index (for a later `--reuse` run). */
     prepare: z.boolean().default(false),
+    /** With --reuse: only rebuild the index from the database (reindexAll, as `npm run search -- reindex` does) and print its rate. */
+    reindex: z.boolean().default(false),
     /** Give up waiting for matching to settle after this many minutes, and say what was left. */
     settleMinutes: z.coerce.number().min(1).max(600).default(30),
   })
   .parse(
     Object.fromEntries(
-      process.argv.slice(2).flatMap((a, i, all): [string, unknown][] => (a === "--reuse" || a === "--prepare" ? [[a.slice(2), true]] : a === "--settle-minutes" ? [["settleMinutes", all[i + 1]]] : a.startsWith("--") ? [[a.slice(2), all[i + 1]]] : [])),
+      process.argv.slice(2).flatMap((a, i, all): [string, unknown][] => (a === "--reuse" || a === "--prepare" || a === "--reindex" ? [[a.slice(2), true]] : a === "--settle-minutes" ? [["settleMinutes", all[i + 1]]] : a.startsWith("--") ? [[a.slice(2), all[i + 1]]] : [])),
     ),
   );
 
@@ -94,11 +96,16 @@ async function main() {
     const generated = await generateListings(args.count, { seed: 42, batchSize: 2_000 });
     console.log(`  ${generated.listings} listings, ${generated.organisations} organisations`);
     console.log("indexing…");
-    const indexed = await reindexAll({ batchSize: 5_000 });
-    console.log(`  ${indexed.documents} documents in ${indexed.seconds.toFixed(1)} s`);
+    const indexed = await reindexAll();
+    console.log(`  ${indexed.documents} documents in ${indexed.seconds.toFixed(1)} s: ${Math.round(indexed.perSecond).toLocaleString("en")} documents/s`);
+  }
+  if (reuse && args.reindex) {
+    console.log(`reindexing ${(await listingCount()).toLocaleString("en")} listings (load ${load()})…`);
+    const indexed = await reindexAll();
+    console.log(`  ${indexed.documents} documents in ${indexed.seconds.toFixed(1)} s: ${Math.round(indexed.perSecond).toLocaleString("en")} documents/s`);
   }
   await prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs`;
-  if (args.prepare) {
+  if (args.prepare || args.reindex) {
     console.log("prepared; run again with --reuse");
     await disconnectDb();
     await meiliServer.stop();

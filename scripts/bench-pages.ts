@@ -214,7 +214,7 @@ async function main() {
       console.log(`generating ${args.count.toLocaleString("en")} listings…`);
       const generated = await generateListings(args.count, { seed: 42, batchSize: 2_000 });
       console.log(`  ${generated.listings} listings, ${generated.organisations} organisations; indexing…`);
-      const indexed = await reindexAll({ batchSize: 5_000 });
+      const indexed = await reindexAll();
       console.log(`  ${indexed.documents} documents in ${indexed.seconds.toFixed(1)} s`);
     } else {
       console.log(`${data === "kept" ? "reusing" : `copied ${matching.database} and ${matching.meiliDir} into`} ${scratch.url} and ${meiliDir}`);

@@ -112,7 +112,7 @@ async function main() {
   console.log(`  ${generated.listings} listings, ${generated.organisations} organisations`);
 
   console.log("indexing…");
-  const indexed = await reindexAll({ batchSize: 5_000 });
+  const indexed = await reindexAll();
   console.log(`  ${indexed.documents} documents in ${indexed.seconds.toFixed(1)} s`);
 
   // Capture the exact multi-search request the module sends (with the search page's client), to replay it raw.

@@ -1,3 +1,4 @@
+import { fold } from "~/modules/search/query.ts";
 import synonymGroups from "~/modules/search/synonyms.json";
 
 /**
@@ -39,11 +40,6 @@ function syllablesOf(text: string): string[] {
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 1 && !/^\p{N}+$/u.test(w));
-}
-
-/** Diacritics folded (đ → d): used only to find synonym phrases in text typed without them. */
-export function fold(text: string): string {
-  return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
 }
 
 interface ConceptIndex {

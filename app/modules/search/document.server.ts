@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
+import { perWord } from "~/lib/memo.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
-import { conceptSynonyms, markedToken } from "./query.ts";
+import { conceptSynonyms, fold, markedToken } from "./query.ts";
 import synonymGroups from "./synonyms.json";
 
 /**
@@ -84,15 +85,6 @@ export function documentVocabulary(): string {
 /** VND per USD for price filters and sorting; a setting, not live market data. */
 export const USD_VND_RATE = Number(process.env.USD_VND_RATE ?? 25_000);
 
-export function fold(text: string): string {
-  return text
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .replace(/đ/g, "d")
-    .replace(/Đ/g, "D")
-    .toLowerCase();
-}
-
 /** Markdown to searchable plain text. */
 function plain(markdown: string): string {
   return markdown
@@ -112,11 +104,11 @@ const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/gu;
  * "hoá" and "hóa" are the same word): the tone moved to the end. Other marks stay, so
  * bún (noodles) and bùn (sludge) remain two words.
  */
-function syllableKey(word: string): string {
+const syllableKey = perWord((word: string): string => {
   const decomposed = word.normalize("NFD");
   const tones = decomposed.match(TONE_MARKS)?.join("") ?? "";
   return tones ? decomposed.replace(TONE_MARKS, "").normalize("NFC") + tones : word;
-}
+});
 
 /** Lower case, split at anything that is not a letter or a digit (as Meilisearch splits words). */
 function wordsOf(text: string): string[] {

@@ -18,6 +18,7 @@
  *
  * Quoted phrases and negations ("-word") are Meilisearch syntax and left alone.
  */
+import { perWord } from "~/lib/memo.ts";
 import synonymGroups from "./synonyms.json";
 import vocabulary from "./vocabulary.json";
 
@@ -67,6 +68,7 @@ export interface PreparedQuery {
 /** Concept tokens are single words no listing contains, so only their synonyms match. */
 export const CONCEPT_PREFIX = "tcxconcept";
 
+/** Diacritics folded (đ → d) and lower case: how a word typed without marks is compared, and the document's `folded` field. */
 export function fold(text: string): string {
   return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
 }
@@ -358,7 +360,7 @@ const TONES = new Set(["\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]);
  * one token per spelling, the tone last wherever it was placed (thuỷ = thủy); null for a word
  * without marks. Meilisearch folds marks away; these tokens keep them.
  */
-export function markedToken(word: string): string | null {
+export const markedToken = perWord((word: string): string | null => {
   const w = word.normalize("NFC").toLowerCase();
   if (!hasMarks(w)) return null;
   let body = "";
@@ -370,7 +372,7 @@ export function markedToken(word: string): string | null {
   }
   // The closing letter keeps one token from being a prefix of another (mây, mấy).
   return /^[a-z]+$/.test(body + tone) ? `${MARKED_PREFIX}${body}${tone}q` : null;
-}
+});
 
 function strategyFor(q: string, hasConcepts: boolean): "frequency" | "last" {
   return !hasConcepts && hasMarks(q.normalize("NFC").toLowerCase()) ? "frequency" : "last";

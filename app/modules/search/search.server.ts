@@ -3,9 +3,9 @@ import { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
 import { logger } from "~/lib/logger.server.ts";
 import { indexName, meili, meiliErrorMessage } from "~/lib/meili.server.ts";
-import { documentSelect, fold, toDocument, USD_VND_RATE, type ListingDocument } from "./document.server.ts";
+import { documentSelect, toDocument, USD_VND_RATE, type ListingDocument } from "./document.server.ts";
 import { LISTINGS } from "./index.server.ts";
-import { prepareQuery, searchText } from "./query.ts";
+import { fold, prepareQuery, searchText } from "./query.ts";
 import { keepCatalogueVocabularyFresh } from "./vocabulary.server.ts";
 import { FACETS, HIGHLIGHT_END, HIGHLIGHT_START, type Facet, type SearchHit, type SearchParams, type SearchResult } from "./schema.ts";
 

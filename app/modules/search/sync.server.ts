@@ -8,6 +8,7 @@ import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
 import { enqueueListingMatchings } from "~/modules/matching/enqueue.server.ts";
 import { loadDocumentPage, loadDocuments, type ListingDocument } from "./document.server.ts";
 import { ensureListingsIndex, LISTINGS, listingsIndex } from "./index.server.ts";
+import { ndjsonBodies } from "./ndjson.ts";
 import { enqueueListingSyncs } from "./outbox.server.ts";
 
 const TASK_TIMEOUT_MS = 30_000;
@@ -83,6 +84,18 @@ export function syncListing(listingId: string): Promise<SyncOutcome> {
   return documentWrites.load(listingId);
 }
 
+/**
+ * How a reindex feeds Meilisearch (bench:matching -- --reuse --reindex, 100,000 listings on 2
+ * cores): Meilisearch's cost per batch is large beside its cost per document (2,000-document
+ * tasks: 642 documents/s; 10,000: about 1,260), so tasks are big; and the next page is read
+ * while Meilisearch indexes one, with at most one more waiting, so reading (PostgreSQL and
+ * document building) is hidden behind indexing and two big pages at most are held in memory.
+ */
+const REINDEX_PAGE_SIZE = 10_000;
+const REINDEX_TASKS_IN_FLIGHT = 2;
+/** One task's body at most: well under Meilisearch's default payload limit (100 MB), whatever the listings' lengths. */
+const REINDEX_MAX_TASK_BYTES = 32 * 1024 * 1024;
+
 /** How far before a reindex's first read its "changed since" window opens: clock skew between app servers, and writes committed just after they stamped updatedAt. */
 const REINDEX_WINDOW_MARGIN_MS = 60_000;
 
@@ -106,7 +119,7 @@ export async function reindexAll(
   const client = meili();
   const live = indexName(LISTINGS);
   const building = `${live}_build_${Date.now()}`;
-  const batchSize = options.batchSize ?? 2_000;
+  const batchSize = options.batchSize ?? REINDEX_PAGE_SIZE;
   const since = new Date(Date.now() - REINDEX_WINDOW_MARGIN_MS);
   await ensureListingsIndex(live);
   await ensureListingsIndex(building);
@@ -115,17 +128,28 @@ export async function reindexAll(
   const started = performance.now();
   /** The version (updatedAt, in the document's whole seconds) the build wrote of each listing. */
   const built = new Map<string, number>();
+  /** Tasks sent and not yet indexed. */
+  const inFlight: { uid: number; size: number }[] = [];
+  const settleOldest = async () => {
+    const { uid, size } = inFlight.shift()!;
+    const task = await client.tasks.waitForTask(uid, { timeout: 300_000 });
+    if (task.status !== "succeeded") throw new Error(`indexing into ${building} failed (task ${task.uid}): ${task.error?.message}`);
+    count += size;
+    options.log?.(`indexed ${count}`);
+    await options.onProgress?.(count);
+  };
   for (;;) {
     const page: ListingDocument[] = await loadDocumentPage(after, batchSize);
     if (page.length === 0) break;
     for (const document of page) built.set(document.id, document.updatedAt);
-    const task = await client.index(building).addDocuments(page, { primaryKey: "id" }).waitTask({ timeout: 300_000 });
-    if (task.status !== "succeeded") throw new Error(`indexing into ${building} failed (task ${task.uid}): ${task.error?.message}`);
-    count += page.length;
+    for (const { body, count: size } of ndjsonBodies(page, REINDEX_MAX_TASK_BYTES)) {
+      if (inFlight.length >= REINDEX_TASKS_IN_FLIGHT) await settleOldest();
+      const enqueued = await client.index(building).addDocumentsFromString(body, "application/x-ndjson", { primaryKey: "id" });
+      inFlight.push({ uid: enqueued.taskUid, size });
+    }
     after = page[page.length - 1]!.id;
-    options.log?.(`indexed ${count}`);
-    await options.onProgress?.(count);
   }
+  while (inFlight.length) await settleOldest();
   const swap = await client.swapIndexes([{ indexes: [live, building], rename: false }]).waitTask({ timeout: 60_000 });
   if (swap.status !== "succeeded") throw new Error(`swapping ${building} in failed (task ${swap.uid}): ${swap.error?.message}`);
   await client.index(building).delete().waitTask({ timeout: 60_000 });
