@@ -9,7 +9,9 @@
  * routes alike; after each run the app and Meilisearch are let finish what it left in flight. Prints req/s, p50 and p99 of each route, its req/s as a share of the bare
  * page's (/bench/bare, served only with BENCH_BARE_ROUTE=on), the search routes' p50 against
  * the raw Meilisearch request the search module sends for the same query (captured from the
- * module, measured in the same rounds), and the app's peak RSS, each next to its goal.
+ * module, measured in the same rounds), and the app's peak RSS, each next to its goal. The
+ * listing page is measured twice: one listing asked for again and again (a listing read
+ * again: its related listings come from memory), and 20,000 listings in turn (first reads).
  *
  * Data: the scratch database and Meilisearch folder are kept between runs. The first run
  * copies bench:matching's (techex_bench_matching, as a template, and its Meilisearch folder)
@@ -96,6 +98,8 @@ interface Target {
   headers?: Record<string, string>;
   body?: string;
   goal?: string;
+  /** Paths taken in turn, one a request (many different listings instead of one); `url` gives the origin. */
+  paths?: readonly string[];
 }
 
 interface Sample {
@@ -108,9 +112,19 @@ interface Sample {
 /** One autocannon run; every response's time kept, so rounds combine into true percentiles. */
 async function hammer(target: Target, seconds: number, sample?: Sample) {
   let instance!: autocannon.Instance;
+  let turn = 0;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
     instance = autocannon(
-      { url: target.url, method: target.method ?? "GET", headers: target.headers, body: target.body, connections: args.connections, duration: seconds, timeout: 30 },
+      {
+        url: target.url,
+        method: target.method ?? "GET",
+        headers: target.headers,
+        body: target.body,
+        connections: args.connections,
+        duration: seconds,
+        timeout: 30,
+        ...(target.paths ? { requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, path: target.paths![turn++ % target.paths!.length] }) }] } : {}),
+      },
       (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)),
     );
   });
@@ -232,6 +246,8 @@ async function main() {
     cookieSession.set("sessionId", session.id);
     const cookie = (await sessionStorage().commitSession(cookieSession)).split(";")[0]!;
     const listing = await prisma.listing.findFirstOrThrow({ where: { organisationId: organisation.id, status: "PUBLISHED" }, orderBy: { id: "asc" }, select: { id: true } });
+    // Listing pages as visitors arriving from search open them: a different listing each request, few seen twice in a route's run.
+    const manyListings = (await prisma.$queryRaw<{ id: string }[]>`SELECT id FROM "Listing" WHERE status = 'PUBLISHED' ORDER BY md5(id) LIMIT 20000`).map((r) => `/listings/${r.id}`);
 
     // The exact multi-search the search module sends for each search route, to replay it raw.
     const { meili } = await import("../app/lib/meili.server.ts");
@@ -286,7 +302,8 @@ async function main() {
       { name: "home /", url: `${app.baseUrl}/`, goal: "≥ 0.6" },
       { name: `search page ?q`, url: `${app.baseUrl}/search?${withQuery}` },
       { name: `search page ?q+filters`, url: `${app.baseUrl}/search?${withFilters}` },
-      { name: "listing page", url: `${app.baseUrl}/listings/${listing.id}`, goal: "≥ 0.6" },
+      { name: "listing page (one, seen again)", url: `${app.baseUrl}/listings/${listing.id}`, goal: "≥ 0.6" },
+      { name: "listing pages (20,000 in turn)", url: `${app.baseUrl}${manyListings[0]}`, paths: manyListings },
       { name: "organisation page", url: `${app.baseUrl}/orgs/${organisation.id}`, goal: "≥ 0.6" },
       { name: "/api/search ?q", url: `${app.baseUrl}/api/search?${withQuery}` },
       { name: "dashboard (signed in)", url: `${app.baseUrl}/dashboard`, headers: { Cookie: cookie }, goal: "≥ 0.4" },

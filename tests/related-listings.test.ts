@@ -1,4 +1,5 @@
 import { createServer, type Socket } from "node:net";
+import type { LRUCache } from "lru-cache";
 import { Meilisearch } from "meilisearch";
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/lib/db.server.ts";
@@ -108,6 +109,23 @@ describe("the listing page's related listings", () => {
     expect(shown).not.toContain(ids.similarOffer);
   });
 
+  it("keeps a listing's related listings for a while, and judges them again once the listing is edited", async () => {
+    expect(await relatedShown(ids.cnc!)).not.toContain(ids.dryer);
+    const lathe = await createListing((await createOrganisation({ name: "Xưởng Cơ khí Thủ Đức" })).id, {
+      type: "EQUIPMENT_OFFER",
+      title: "Máy phay CNC 3 trục Haas VF-3 đã qua sử dụng",
+      summary: "Máy phay CNC 3 trục, hành trình lớn, phù hợp gia công cơ khí khuôn mẫu.",
+      keywords: ["cnc", "phay", "gia công cơ khí"],
+      sectorCodes: ["2.3"],
+    });
+    await syncListing(lathe.id);
+    // The answer judged a moment ago still stands: the new machine is not judged yet.
+    expect(await relatedShown(ids.cnc!)).not.toContain(lathe.id);
+    // An edit is a new version of the listing: its related listings are judged again.
+    await prisma.listing.update({ where: { id: ids.cnc! }, data: { summary: "Máy phay CNC đã qua sử dụng, hành trình 762 × 406 × 508 mm, bảo dưỡng định kỳ, kèm bộ dao." } });
+    expect(await relatedShown(ids.cnc!)).toContain(lathe.id);
+  });
+
   it("drops a listing that stopped being public, even before the index follows", async () => {
     await prisma.listing.update({ where: { id: ids.similarOffer! }, data: { status: "ARCHIVED" } });
     expect(await relatedShown(ids.dryer!)).not.toContain(ids.similarOffer);
@@ -147,15 +165,24 @@ const timed = async <T>(work: () => Promise<T>) => {
   return { value, ms: performance.now() - started };
 };
 
+/** The listing page's memory of judged related listings (queries.server.ts). */
+const relatedCache = () => store().get("related-listings") as LRUCache<string, object> | undefined;
+
 describe("when Meilisearch hangs or is gone", () => {
-  it("the listing page waits only the search timeout, then shows related listings from the database", async () => {
+  it("the listing page waits only the search timeout, then shows related listings from the database, and keeps that answer only briefly", async () => {
     expect(meiliTimeouts().search).toBe(1_500);
+    relatedCache()?.clear();
     const { value: shown, ms } = await withHungMeilisearch(() => timed(() => relatedShown(ids.dryer!)));
     // 1.5 s for Meilisearch, then PostgreSQL by sector; the background timeout would have held the page 15 s.
     expect(ms).toBeLessThan(8_000);
     expect(shown).toContain(ids.need);
     expect(shown).not.toContain(ids.dryer);
     expect(shown).not.toContain(ids.cnc);
+    // Search's answers are kept ten minutes; the fallback's only seconds, so search's comes back soon.
+    const keys = [...relatedCache()!.keys()].filter((key) => key.startsWith(`${ids.dryer}:`));
+    expect(keys).toHaveLength(1);
+    expect(relatedCache()!.getRemainingTTL(keys[0]!)).toBeGreaterThan(0);
+    expect(relatedCache()!.getRemainingTTL(keys[0]!)).toBeLessThanOrEqual(30_000);
   });
 
   it("candidate search keeps the background timeout unless asked for the search one, and its error says why", async () => {

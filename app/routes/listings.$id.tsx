@@ -36,7 +36,7 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const { description: _markdown, ...shown } = listing;
   const actor = await getActor(request);
   const [related, attachments, nda, openInquiryId] = await Promise.all([
-    getRelatedListings(listing.id),
+    getRelatedListings(listing),
     listAttachments(listing.id),
     // Confidential details are loaded only for the owner and organisations that accepted the NDA.
     getNdaPanel(actor, listing.id),

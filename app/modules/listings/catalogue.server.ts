@@ -109,6 +109,7 @@ function findPublicListing(id: string) {
       ...listingContentSelect,
       viewCount: true,
       featuredUntil: true,
+      updatedAt: true,
       organisation: { select: { id: true, name: true, kind: true, description: true, website: true, verifiedAt: true, province: { select: { shortNameVi: true, nameEn: true } } } },
       province: { select: { shortNameVi: true, nameEn: true } },
       sectors: { select: { sector: { select: { code: true, labelVi: true, labelEn: true } } } },

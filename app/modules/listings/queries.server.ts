@@ -1,8 +1,10 @@
+import { LRUCache } from "lru-cache";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
 import { notFound } from "~/lib/http.server.ts";
+import { singleton } from "~/lib/singleton.server.ts";
 import { scopeOf, type Actor } from "~/modules/auth/permissions.ts";
-import { relatedListings } from "~/modules/matching/related.server.ts";
+import { judgeRelated, type RelatedListing } from "~/modules/matching/related.server.ts";
 import { cardSelect, listingContentSelect, publicListingWhere } from "./catalogue.server.ts";
 import { listingScopeWhere } from "./listings.server.ts";
 import { LISTING_STATUSES, type ListingStatus } from "./lifecycle.ts";
@@ -130,14 +132,43 @@ export async function getListingForReview(actor: Actor, id: string) {
 }
 
 /**
- * Listings related to this one, most related first (issue #11 §5): matching's judgement of
- * text, sector and type (relatedListings, which falls back to PostgreSQL by sector when
- * search is down and never throws), shown as cards. Only listings public now are shown.
+ * How long a listing's related listings are kept once judged. Judging them is a multi-search and
+ * a text comparison of some 200 candidates (about 100 ms at 100,000 listings, most of a listing
+ * page's cost), and the answer changes only as the catalogue does: a listing read again within
+ * this time is answered from memory, and one read after it gets the old answer while a new one
+ * is judged. An edit of the listing is a new key, so the owner never sees related listings of
+ * an older text; listings withdrawn since are left out by the read of the cards below.
  */
-export async function getRelatedListings(listingId: string, take = 6) {
-  const ranked = await relatedListings(listingId, take);
+const RELATED_TTL_MS = 10 * 60_000;
+/** A fallback's answer (search was down) is kept only this long, so the page returns to search's answer soon after it is back. */
+const RELATED_FALLBACK_TTL_MS = 30_000;
+
+const relatedCache = singleton(
+  "related-listings",
+  () =>
+    new LRUCache<string, RelatedListing[], { listingId: string; take: number }>({
+      max: 10_000,
+      ttl: RELATED_TTL_MS,
+      allowStale: true,
+      fetchMethod: async (_key, _stale, { options, context }) => {
+        const { listings, from } = await judgeRelated(context.listingId, context.take);
+        if (from !== "search") options.ttl = RELATED_FALLBACK_TTL_MS;
+        return listings;
+      },
+    }),
+);
+
+/**
+ * Listings related to this one, most related first (issue #11 §5): matching's judgement of
+ * text, sector and type (judgeRelated, which falls back to PostgreSQL by sector when search is
+ * down and never throws), kept for a while per version of the listing (RELATED_TTL_MS), shown
+ * as cards. Only listings public now are shown.
+ */
+export async function getRelatedListings(listing: { id: string; updatedAt: Date }, take = 6) {
+  const context = { listingId: listing.id, take };
+  const ranked = (await relatedCache.fetch(`${listing.id}:${listing.updatedAt.getTime()}:${take}`, { context })) ?? [];
   if (ranked.length === 0) return [];
-  const rows = await prisma.listing.findMany({ where: { ...publicListingWhere(), id: { in: ranked.map((r) => r.id), not: listingId } }, select: cardSelect });
+  const rows = await prisma.listing.findMany({ where: { ...publicListingWhere(), id: { in: ranked.map((r) => r.id), not: listing.id } }, select: cardSelect });
   const byId = new Map(rows.map((row) => [row.id, row]));
   return ranked.flatMap((r) => byId.get(r.id) ?? []);
 }

@@ -97,6 +97,9 @@ async function fromDatabase(source: Source, stats: TermStats, limit: number): Pr
   return rank(source, others, stats, limit);
 }
 
+/** Where a listing's related listings came from: Meilisearch's candidates, the database's (search was down), or nowhere (both failed, or the listing is not public). */
+export type RelatedSource = "search" | "database" | "none";
+
 /**
  * The published listings most related to a listing, best first: for a need its best offers,
  * for an offer similar offers and the needs it answers; judged with the matcher's text
@@ -104,9 +107,14 @@ async function fromDatabase(source: Source, stats: TermStats, limit: number): Pr
  * fails it falls back to PostgreSQL by sector, and when that fails too it returns [].
  */
 export async function relatedListings(listingId: string, limit = 6): Promise<RelatedListing[]> {
+  return (await judgeRelated(listingId, limit)).listings;
+}
+
+/** relatedListings, saying where the answer came from (a cache keeps a fallback's answer briefly). */
+export async function judgeRelated(listingId: string, limit = 6): Promise<{ listings: RelatedListing[]; from: RelatedSource }> {
   try {
     const source = await prisma.listing.findFirst({ where: { id: listingId, ...publicListingWhere() }, select: sourceSelect });
-    if (!source) return [];
+    if (!source) return { listings: [], from: "none" };
     const stats = await getTermStats();
     try {
       const candidates = await findCandidates(
@@ -127,13 +135,13 @@ export async function relatedListings(listingId: string, limit = 6): Promise<Rel
           sectorCodes: d.sectorCodes ?? [],
         };
       });
-      return rank(source, others, stats, limit);
+      return { listings: rank(source, others, stats, limit), from: "search" };
     } catch (error) {
       logger.warn("related listings: search unavailable, using the database", { listingId, error: meiliErrorMessage(error) });
-      return await fromDatabase(source, stats, limit);
+      return { listings: await fromDatabase(source, stats, limit), from: "database" };
     }
   } catch (error) {
     logger.warn("related listings unavailable", { listingId, error: String(error) });
-    return [];
+    return { listings: [], from: "none" };
   }
 }
