@@ -12,6 +12,7 @@ import type { Server } from "node:http";
 import type { Runner } from "graphile-worker";
 import { EnvError, parseEnv, type Env } from "../app/lib/env.server.ts";
 import { logUnhandledRejections } from "./lib/last-resort.ts";
+import { watchMemory } from "./lib/memory-status.ts";
 import { ROOT, setupDatabase } from "./lib/setup-database.ts";
 import { startServices, type Services } from "./lib/services.ts";
 
@@ -50,7 +51,7 @@ async function main() {
   logUnhandledRejections();
   const env = readEnv();
   // What has been started so far, for Ctrl-C to stop in reverse order.
-  const started: { services?: Services; server?: Server; runner?: Runner; devCompiler?: ChildProcess } = {};
+  const started: { services?: Services; server?: Server; runner?: Runner; devCompiler?: ChildProcess; memoryStatus?: () => void } = {};
   let stopping = false;
 
   const shutdown = async (signal: string) => {
@@ -58,7 +59,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping…`);
-    const { services, server, runner, devCompiler } = started;
+    const { services, server, runner, devCompiler, memoryStatus } = started;
+    memoryStatus?.();
     devCompiler?.kill("SIGTERM");
     if (server) await new Promise<void>((r) => server.close(() => r()));
     await runner?.stop().catch(() => {});
@@ -107,6 +109,8 @@ async function main() {
     started.devCompiler.on("exit", (code) => void shutdown(`remix dev exited (${code})`));
     await waitForBuild(since);
     log(`dev server: http://localhost:${env.PORT} (live reload)`);
+    // The app runs in remix dev's child here: only the embedded Meilisearch is measured.
+    if (services.meili) started.memoryStatus = watchMemory({ meilisearchPid: meiliPid(services), print: log });
     return;
   }
   log("building the app (remix build)");
@@ -127,6 +131,14 @@ async function main() {
 ${DEMO_USERS.map((u) => `    ${u.role.padEnd(7)} ${u.email.padEnd(26)} password: ${u.password}`).join("\n")}
   Press Ctrl-C to stop.
 `);
+  // The status line: printed now, and again when the memory of the app or the embedded Meilisearch changes.
+  started.memoryStatus = watchMemory({ appPid: process.pid, meilisearchPid: meiliPid(services), print: log });
+}
+
+/** The embedded Meilisearch's pid as it is now (a supervised restart changes it); nothing when it is not ours. */
+function meiliPid(services: Services): (() => number | undefined) | undefined {
+  const { meili } = services;
+  return meili ? () => meili.pid : undefined;
 }
 
 main().catch((error) => {

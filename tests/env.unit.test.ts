@@ -45,6 +45,29 @@ describe("environment validation", () => {
     expect(production).toContain("DATABASE_URL is required in production");
   });
 
+  it("reads the embedded Meilisearch's sizing in Meilisearch's units, as bytes and threads", () => {
+    const defaults = parseEnv({});
+    expect(defaults.MEILI_MAX_INDEXING_MEMORY).toBe(256 * 2 ** 20);
+    expect(defaults.MEILI_MAX_INDEXING_THREADS).toBe(1);
+    expect(parseEnv({ MEILI_MAX_INDEXING_MEMORY: "1GiB" }).MEILI_MAX_INDEXING_MEMORY).toBe(2 ** 30);
+    expect(parseEnv({ MEILI_MAX_INDEXING_MEMORY: "1.5 GB" }).MEILI_MAX_INDEXING_MEMORY).toBe(1_500_000_000);
+    expect(parseEnv({ MEILI_MAX_INDEXING_MEMORY: "134217728" }).MEILI_MAX_INDEXING_MEMORY).toBe(128 * 2 ** 20);
+    expect(parseEnv({ MEILI_MAX_INDEXING_THREADS: "4" }).MEILI_MAX_INDEXING_THREADS).toBe(4);
+  });
+
+  it("refuses a sizing Meilisearch would misread, naming the variable", () => {
+    const units = "MEILI_MAX_INDEXING_MEMORY must be an amount of memory such as 256MiB or 1GB (units: B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)";
+    expect(problemsOf({ MEILI_MAX_INDEXING_MEMORY: "lots" })).toEqual([units]);
+    expect(problemsOf({ MEILI_MAX_INDEXING_MEMORY: "2 gigs" })).toEqual([units]);
+    expect(problemsOf({ MEILI_MAX_INDEXING_MEMORY: "1toString" })).toEqual([units]);
+    expect(problemsOf({ MEILI_MAX_INDEXING_MEMORY: "1".repeat(30) })).toEqual([units]);
+    // A bare 256 is 256 bytes, not megabytes.
+    expect(problemsOf({ MEILI_MAX_INDEXING_MEMORY: "256" })).toEqual(["MEILI_MAX_INDEXING_MEMORY must be at least 64MiB (a number without a unit counts bytes)"]);
+    expect(problemsOf({ MEILI_MAX_INDEXING_THREADS: "0" })).toEqual(["MEILI_MAX_INDEXING_THREADS must be at least 1"]);
+    expect(problemsOf({ MEILI_MAX_INDEXING_THREADS: "1.5" })).toEqual(["MEILI_MAX_INDEXING_THREADS must be a whole number of threads"]);
+    expect(problemsOf({ MEILI_MAX_INDEXING_THREADS: "all" })).toEqual(["MEILI_MAX_INDEXING_THREADS must be a whole number of threads"]);
+  });
+
   it("treats empty strings as unset", () => {
     expect(parseEnv({ PORT: "", DATABASE_URL: "" }).PORT).toBe(3000);
   });
@@ -55,13 +78,14 @@ describe("start-up with bad environment variables", () => {
     const started = Date.now();
     const result = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "development", PORT: "not-a-port", MEILI_HOST: "nowhere", DATA_DIR: path.join(ROOT, "tests/.artifacts/never") },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "development", PORT: "not-a-port", MEILI_HOST: "nowhere", MEILI_MAX_INDEXING_MEMORY: "256", DATA_DIR: path.join(ROOT, "tests/.artifacts/never") },
       encoding: "utf8",
       timeout: 60_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("PORT must be a port number");
     expect(result.stderr).toContain("MEILI_HOST must be a URL");
+    expect(result.stderr).toContain("MEILI_MAX_INDEXING_MEMORY must be at least 64MiB");
     expect(result.stdout).not.toContain("starting embedded");
     expect(Date.now() - started).toBeLessThan(30_000);
   });

@@ -2,14 +2,23 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Meilisearch } from "meilisearch";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseEnv } from "~/lib/env.server.ts";
-import { installVerified } from "../scripts/lib/embedded-meilisearch.ts";
+import { installVerified, startEmbeddedMeilisearch } from "../scripts/lib/embedded-meilisearch.ts";
+import { memoryStatusLine, residentMemoryOf } from "../scripts/lib/memory-status.ts";
+import { freePort } from "../scripts/lib/ports.ts";
 import { startServices } from "../scripts/lib/services.ts";
 import { processAlive, spawnScript, type Spawned } from "./setup/processes.ts";
 
 const work = mkdtempSync(path.join(tmpdir(), "techex-services-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The value a running process was given for `flag`, read from its command line. */
+function flagOf(pid: number, flag: string): string | undefined {
+  const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  return args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined;
+}
 
 describe("the Meilisearch binary check", () => {
   it("installs a file whose sha256 matches, executable", async () => {
@@ -40,12 +49,14 @@ describe("the Meilisearch binary check", () => {
 });
 
 describe("which services npm start runs", () => {
-  it("with DATABASE_URL but no MEILI_HOST: uses the database given and starts the embedded Meilisearch", async () => {
-    const env = parseEnv({ DATABASE_URL: process.env.DATABASE_URL!, DATA_DIR: path.join(work, "data") });
+  it("with DATABASE_URL but no MEILI_HOST: uses the database given and starts the embedded Meilisearch, sized as configured", async () => {
+    const env = parseEnv({ DATABASE_URL: process.env.DATABASE_URL!, DATA_DIR: path.join(work, "data"), MEILI_MAX_INDEXING_MEMORY: "96MiB", MEILI_MAX_INDEXING_THREADS: "2" });
     const services = await startServices(env, () => {});
     try {
       expect(services.databaseUrl).toBe(process.env.DATABASE_URL);
       expect(services.embedded).toEqual(["Meilisearch 1.21"]);
+      expect(flagOf(services.meili!.pid!, "--max-indexing-memory")).toBe(String(96 * 2 ** 20));
+      expect(flagOf(services.meili!.pid!, "--max-indexing-threads")).toBe("2");
       const health = await fetch(`${services.meiliHost}/health`);
       expect(await health.json()).toEqual({ status: "available" });
       // It listens on the loopback interface only.
@@ -62,6 +73,55 @@ describe("which services npm start runs", () => {
     expect(services.embedded).toEqual([]);
     expect(services.meiliHost).toBe(process.env.MEILI_HOST);
     await services.stop();
+  });
+});
+
+describe("the embedded Meilisearch's sizing", () => {
+  it("runs with the indexing memory and threads given, indexes and searches, and keeps them across a supervised restart", { timeout: 120_000 }, async () => {
+    const sizing = { maxIndexingMemory: 128 * 2 ** 20, maxIndexingThreads: 1 };
+    const server = await startEmbeddedMeilisearch({ dataDir: path.join(work, "sized"), port: await freePort(), sizing, restartDelayMs: 200, log: () => {} });
+    try {
+      const index = new Meilisearch({ host: server.host, apiKey: server.masterKey }).index("sized");
+      const found = async (q: string) => (await index.search(q)).hits.map((hit) => hit.id as string);
+      const first = server.pid!;
+      expect(flagOf(first, "--max-indexing-memory")).toBe("134217728");
+      expect(flagOf(first, "--max-indexing-threads")).toBe("1");
+      const documents = [
+        { id: "cnc", title: "Máy CNC 5 trục gia công gỗ" },
+        { id: "coffee", title: "Dây chuyền rang cà phê" },
+        { id: "water", title: "Công nghệ xử lý nước thải" },
+      ];
+      const task = await index.addDocuments(documents, { primaryKey: "id" }).waitTask({ timeout: 60_000 });
+      expect(task.status).toBe("succeeded");
+      expect(await found("cnc")).toEqual(["cnc"]);
+      expect(residentMemoryOf(first)!.rss).toBeGreaterThan(0);
+
+      process.kill(first, "SIGKILL");
+      for (const deadline = Date.now() + 60_000; server.restarts === 0; ) {
+        if (Date.now() > deadline) throw new Error("Meilisearch was not restarted within 60 s");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const second = server.pid!;
+      expect(second).not.toBe(first);
+      expect(flagOf(second, "--max-indexing-memory")).toBe("134217728");
+      expect(flagOf(second, "--max-indexing-threads")).toBe("1");
+      expect(await found("cà phê")).toEqual(["coffee"]);
+      // What the status line reads after the restart: the new process.
+      const line = memoryStatusLine({ meilisearch: { pid: server.pid, memory: residentMemoryOf(server.pid!) } });
+      expect(line).toMatch(new RegExp(`^memory \\(RSS\\): Meilisearch \\d+ MiB \\(peak \\d+ MiB\\), pid ${second}$`));
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("keeps Meilisearch's own defaults for a caller that passes no sizing (benchmarks, tests)", async () => {
+    const server = await startEmbeddedMeilisearch({ dataDir: path.join(work, "unsized"), port: await freePort(), supervise: false });
+    try {
+      expect(flagOf(server.pid!, "--max-indexing-memory")).toBeUndefined();
+      expect(flagOf(server.pid!, "--max-indexing-threads")).toBeUndefined();
+    } finally {
+      await server.stop();
+    }
   });
 });
 

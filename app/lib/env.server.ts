@@ -14,6 +14,29 @@ const httpUrl = z
   .url("must be a URL such as http://127.0.0.1:7700")
   .refine((v) => /^https?:\/\//.test(v), "must start with http:// or https://");
 
+/** Units Meilisearch also accepts: decimal (kB, MB, GB, TB) and binary (KiB, MiB, GiB, TiB); a bare number counts bytes. */
+const BYTE_UNITS = new Map(Object.entries({ B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 }));
+
+/** An amount of memory such as `256MiB`, as bytes; below `minimum` is refused, so `256` (bytes) is not taken for megabytes. */
+const byteSize = (minimum: string) =>
+  z.string().transform((value, ctx) => {
+    const parse = (text: string) => {
+      const match = /^(\d+(?:\.\d+)?) ?([A-Za-z]*)$/.exec(text.trim());
+      const unit = match ? BYTE_UNITS.get(match[2] || "B") : undefined;
+      return match && unit !== undefined ? Math.round(Number(match[1]) * unit) : undefined;
+    };
+    const bytes = parse(value);
+    if (bytes === undefined || !Number.isSafeInteger(bytes)) {
+      ctx.addIssue({ code: "custom", message: "must be an amount of memory such as 256MiB or 1GB (units: B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)" });
+      return z.NEVER;
+    }
+    if (bytes < parse(minimum)!) {
+      ctx.addIssue({ code: "custom", message: `must be at least ${minimum} (a number without a unit counts bytes)` });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -30,6 +53,15 @@ export const envSchema = z
     MEILI_TIMEOUT_MS: z.coerce.number({ invalid_type_error: "must be a number of milliseconds" }).int().min(100).max(600_000).default(15_000),
     /** Longest wait for one Meilisearch request while a person waits (the search page, /api/search); then PostgreSQL answers. */
     MEILI_SEARCH_TIMEOUT_MS: z.coerce.number({ invalid_type_error: "must be a number of milliseconds" }).int().min(100).max(60_000).default(1_500),
+    /**
+     * Sizing of the embedded Meilisearch that `npm start` runs (a configured MEILI_HOST sizes
+     * itself): memory and threads it may use while indexing, passed as --max-indexing-memory
+     * and --max-indexing-threads. Its own defaults (two thirds of the RAM, half the cores)
+     * suit a machine given to a large catalogue; these suit a centre's catalogue beside the
+     * app on one machine. A larger one still indexes, more slowly (decision 016).
+     */
+    MEILI_MAX_INDEXING_MEMORY: byteSize("64MiB").default("256MiB"),
+    MEILI_MAX_INDEXING_THREADS: z.coerce.number({ invalid_type_error: "must be a whole number of threads" }).int("must be a whole number of threads").min(1, "must be at least 1").max(256, "must be at most 256").default(1),
     /**
      * Jobs one worker process runs at once. The search outbox and matching jobs of listings
      * that run together share one Meilisearch request (search/sync.server.ts, matching/tasks.server.ts),

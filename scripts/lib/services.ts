@@ -36,7 +36,9 @@ export async function startServices(env: Env, log: (line: string) => void): Prom
     let meili: EmbeddedMeilisearch | undefined;
     if (!meiliHost) {
       log("starting embedded Meilisearch with data in " + path.join(dataDir, "meilisearch"));
-      meili = await startEmbeddedMeilisearch({ dataDir: path.join(dataDir, "meilisearch"), preferredPort: 7700, log });
+      // Sized for the catalogue of one centre beside the app, not for a machine of its own (README).
+      const sizing = { maxIndexingMemory: env.MEILI_MAX_INDEXING_MEMORY, maxIndexingThreads: env.MEILI_MAX_INDEXING_THREADS };
+      meili = await startEmbeddedMeilisearch({ dataDir: path.join(dataDir, "meilisearch"), preferredPort: 7700, sizing, log });
       stops.push(meili.stop);
       meiliHost = meili.host;
       meiliKey = meili.masterKey;
