@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { i18nServer } from "~/modules/i18n/i18n.server.ts";
+import { loadDashboard } from "~/modules/reports/dashboard.server.ts";
 import { getKpiReport } from "~/modules/reports/kpi.server.ts";
+import { makePeriod } from "~/modules/reports/period.ts";
 import { createDeal, createKpiTarget, createListing, createOrganisation, createPayment } from "./factories/index.ts";
 
 describe("KPI report for a year", () => {
@@ -33,6 +36,49 @@ describe("KPI report for a year", () => {
     ]);
     const next = await getKpiReport(2028);
     expect(next.rows).toEqual([expect.objectContaining({ metric: "LISTINGS_PUBLISHED", actual: "1", reached: true })]);
+  });
+});
+
+describe("the dashboard's KPI progress", () => {
+  it("is the whole year the period ends in, whatever the period, and the same as the targets page's", async () => {
+    const org = await createOrganisation({ createdAt: new Date("2020-01-01T00:00:00Z") });
+    const other = await createOrganisation({ createdAt: new Date("2029-02-01T00:00:00Z") });
+    // 2029 in Hanoi: [2028-12-31T17:00Z, 2029-12-31T17:00Z); the period below is March 2029 only. Archived since
+    // (they count by first publication), so that the demo operations below pick none of them for their featured payments.
+    const archived = { status: "ARCHIVED" as const, archivedAt: new Date("2030-01-01T00:00:00Z") };
+    await createListing(org.id, { ...archived, type: "TECHNOLOGY_OFFER", publishedAt: new Date("2028-12-31T17:00:00Z") });
+    await createListing(org.id, { ...archived, type: "EQUIPMENT_OFFER", publishedAt: new Date("2029-03-10T00:00:00Z") });
+    await createListing(org.id, { ...archived, publishedAt: new Date("2028-12-31T16:59:59Z") });
+    await createDeal(org.id, other.id, { stage: "AGREEMENT_REACHED", createdAt: new Date("2029-01-05T00:00:00Z"), agreedAt: new Date("2029-11-01T00:00:00Z"), agreedValue: 9_007_199_254_740_993n, agreedCurrency: "VND" });
+    await createPayment(org.id, { purpose: "BROKERAGE_FEE", status: "REFUNDED", amount: 700n, currency: "USD", featuredDays: null, paidAt: new Date("2029-03-02T00:00:00Z"), refundedAt: new Date("2030-01-02T00:00:00Z") });
+    for (const [metric, currency, target] of [
+      ["LISTINGS_PUBLISHED", "", 2n],
+      ["TECHNOLOGY_OFFERS_PUBLISHED", "", 1n],
+      ["ORGANISATIONS_JOINED", "", 1n],
+      ["DEALS_OPENED", "", 2n],
+      ["AGREED_VALUE", "VND", 9_007_199_254_740_993n],
+      ["FEE_REVENUE", "USD", 1000n],
+    ] as const) {
+      await createKpiTarget({ year: 2029, metric, currency, target });
+    }
+    const actor = { id: "broker", permissions: new Set(["report:read:any" as const]), organisationIds: [], ownedOrganisationIds: [], roles: ["broker" as const] };
+    const t = await i18nServer.getFixedT("en");
+    const march = await loadDashboard(actor, makePeriod("2029-03-01", "2029-03-31"), { locale: "en", t });
+    expect(march.metrics.listingsPublished).toBe(1);
+    expect(march.metrics.deals.opened).toBe(0);
+    expect(march.kpi).toEqual(await getKpiReport(2029));
+    expect(march.kpi.rows.map((r) => [r.metric, r.currency, r.actual, r.reached])).toEqual([
+      ["LISTINGS_PUBLISHED", "", "2", true],
+      ["TECHNOLOGY_OFFERS_PUBLISHED", "", "1", true],
+      ["ORGANISATIONS_JOINED", "", "1", true],
+      ["DEALS_OPENED", "", "1", false],
+      ["AGREED_VALUE", "VND", "9007199254740993", true],
+      ["FEE_REVENUE", "USD", "700", false],
+    ]);
+    // A period ending in 2029 that starts in 2028: the same KPI year.
+    const long = await loadDashboard(actor, makePeriod("2028-06-01", "2029-06-30"), { locale: "en", t });
+    expect(long.kpi).toEqual(march.kpi);
+    expect(long.metrics.listingsPublished).toBe(3);
   });
 });
 

@@ -4,7 +4,7 @@
  * Rows sit one second either side of both boundaries.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { getDashboardMetrics, type DashboardMetrics } from "~/modules/reports/metrics.server.ts";
+import { getDashboardAndKpiFigures, getDashboardMetrics, getKpiFigures, type DashboardMetrics, type KpiFigures } from "~/modules/reports/metrics.server.ts";
 import { makePeriod, periodMonths, yearPeriod } from "~/modules/reports/period.ts";
 import {
   createDeal,
@@ -210,5 +210,68 @@ describe("other periods", () => {
     expect(none.inquiries).toEqual({ received: 0, answered: 0, answeredWithin48h: 0, medianFirstAnswerSeconds: null, converted: 0 });
     expect(none.agreedValue).toEqual([]);
     expect(none.months.every((r) => r.listings === 0)).toBe(true);
+  });
+});
+
+describe("a period and the KPI year it ends in, from one statement", () => {
+  /** The figures KPI targets read, and nothing else. */
+  const kpiOf = (x: KpiFigures): KpiFigures => ({
+    listingsPublished: x.listingsPublished,
+    listingsByType: x.listingsByType,
+    organisationsJoined: x.organisationsJoined,
+    inquiries: { received: x.inquiries.received, answeredWithin48h: x.inquiries.answeredWithin48h },
+    matches: { introduced: x.matches.introduced },
+    deals: { opened: x.deals.opened, agreed: x.deals.agreed, completed: x.deals.completed },
+    agreedValue: x.agreedValue,
+    revenue: x.revenue,
+  });
+
+  it("gives a day's figures and its whole year's KPI figures, each as when asked alone", async () => {
+    const day = makePeriod("2024-12-31", "2024-12-31");
+    const both = await getDashboardAndKpiFigures(day, periodMonths(day), yearPeriod(2024));
+    expect(both.metrics).toEqual(await getDashboardMetrics(day, periodMonths(day)));
+    expect(both.metrics.listingsPublished).toBe(1);
+    expect(both.metrics.deals.opened).toBe(1);
+    expect(kpiOf(both.kpi)).toEqual(kpiOf(m));
+    expect(kpiOf(both.kpi)).toEqual({
+      listingsPublished: 3,
+      listingsByType: [
+        { key: "EQUIPMENT_OFFER", count: 1 },
+        { key: "TECHNOLOGY_OFFER", count: 1 },
+        { key: "TECHNOLOGY_REQUEST", count: 1 },
+      ],
+      organisationsJoined: 2,
+      inquiries: { received: 4, answeredWithin48h: 2 },
+      matches: { introduced: 1 },
+      deals: { opened: 6, agreed: 4, completed: 1 },
+      agreedValue: [
+        { currency: "USD", count: 1, total: "25000" },
+        { currency: "VND", count: 3, total: "9007201254740993" },
+      ],
+      revenue: [
+        { purpose: "FEATURED_PLACEMENT", currency: "VND", payments: 2, gross: "4500000", refunds: "5000000", net: "-500000" },
+        { purpose: "BROKERAGE_FEE", currency: "USD", payments: 1, gross: "500", refunds: "0", net: "500" },
+      ],
+    });
+  });
+
+  it("is exact for periods reaching past the year on either side, inside it, or equal to it", async () => {
+    const cases: [string, string][] = [
+      ["2023-06-01", "2024-06-30"],
+      ["2024-12-01", "2025-01-31"],
+      ["2024-03-01", "2024-03-31"],
+      ["2010-01-01", "2024-12-31"],
+      ["2024-01-01", "2024-12-31"],
+      ["2025-01-01", "2025-12-31"],
+    ];
+    for (const [from, to] of cases) {
+      const p = makePeriod(from, to);
+      const year = yearPeriod(Number(to.slice(0, 4)));
+      const both = await getDashboardAndKpiFigures(p, periodMonths(p), year);
+      expect(both.metrics, `${from}..${to}`).toEqual(await getDashboardMetrics(p, periodMonths(p)));
+      const alone = await getKpiFigures(year);
+      expect(kpiOf(both.kpi), `${from}..${to}`).toEqual(kpiOf(alone));
+      expect(alone, `${from}..${to}`).toEqual(kpiOf(await getDashboardMetrics(year, periodMonths(year))));
+    }
   });
 });

@@ -2,10 +2,10 @@ import { notFound } from "~/lib/http.server.ts";
 import { holds, type Actor } from "~/modules/auth/permissions.ts";
 import type { Locale } from "~/modules/i18n/config.ts";
 import { getListingFormOptions } from "~/modules/listings/queries.server.ts";
-import { getKpiReport, type KpiReport } from "./kpi.server.ts";
+import { buildKpiReport, getKpiTargets, type KpiReport } from "./kpi.server.ts";
 import { listAgreedDeals } from "./list.server.ts";
-import { getDashboardMetrics, type DashboardMetrics } from "./metrics.server.ts";
-import { periodMonths, type Period } from "./period.ts";
+import { getDashboardAndKpiFigures, type DashboardMetrics } from "./metrics.server.ts";
+import { periodMonths, yearPeriod, type Period } from "./period.ts";
 import { buildTables, type Labels, type ReportTable, type Translate } from "./tables.ts";
 
 export interface Dashboard {
@@ -26,13 +26,12 @@ async function referenceLabels(): Promise<Labels> {
   return { sectors: sectors.map((s) => ({ code: s.code, labelVi: s.labelVi, labelEn: s.labelEn })), provinces };
 }
 
-const isCalendarYear = (period: Period) => period.from.endsWith("-01-01") && period.to === `${period.from.slice(0, 4)}-12-31`;
-
 /**
  * Everything the dashboard (and its CSV and the annual report) shows for a
- * period: the metrics (one SQL statement), the KPI progress of the year the
- * period ends in (a second statement only when the period is not that whole
- * year), the reference labels and, on request, the list of agreed deals.
+ * period: the metrics and the KPI progress of the year the period ends in (one
+ * SQL statement, one pass over the rows, whether or not the period is that
+ * year), the targets, the reference labels and, on request, the list of agreed
+ * deals, each on its own connection at once.
  */
 export async function loadDashboard(
   actor: Actor | null,
@@ -41,16 +40,14 @@ export async function loadDashboard(
 ): Promise<Dashboard> {
   requireReportReader(actor);
   const kpiYear = Number(period.to.slice(0, 4));
-  // A calendar-year period reuses its own metrics for the KPIs; any other period needs the
-  // year's figures too, computed alongside on a second connection.
-  const reuseForKpi = isCalendarYear(period);
-  const [metrics, labels, agreedDeals, separateKpi] = await Promise.all([
-    getDashboardMetrics(period, periodMonths(period)),
+  const [figures, targets, labels, agreedDeals] = await Promise.all([
+    getDashboardAndKpiFigures(period, periodMonths(period), yearPeriod(kpiYear)),
+    getKpiTargets(kpiYear),
     referenceLabels(),
     options.withAgreedDeals ? listAgreedDeals(period) : Promise.resolve(undefined),
-    reuseForKpi ? Promise.resolve(undefined) : getKpiReport(kpiYear),
   ]);
-  const kpi = separateKpi ?? (await getKpiReport(kpiYear, metrics));
+  const { metrics } = figures;
+  const kpi = buildKpiReport(kpiYear, targets, figures.kpi);
   const tables = buildTables({ period, metrics, kpi, agreedDeals, labels, locale: options.locale, t: options.t });
   return { period: { from: period.from, to: period.to }, metrics, kpi, tables, labels };
 }

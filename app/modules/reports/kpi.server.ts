@@ -11,8 +11,8 @@ import { notFound } from "~/lib/http.server.ts";
 import { recordAudit } from "~/modules/audit/audit.server.ts";
 import { holds, type Actor } from "~/modules/auth/permissions.ts";
 import { kpiFraction, KPI_METRICS, MONEY_METRICS, type KpiMetricName } from "./kpi.ts";
-import { getDashboardMetrics, type DashboardMetrics } from "./metrics.server.ts";
-import { periodMonths, yearPeriod } from "./period.ts";
+import { getKpiFigures, type KpiFigures } from "./metrics.server.ts";
+import { yearPeriod } from "./period.ts";
 
 export interface KpiRow {
   id: string;
@@ -35,7 +35,7 @@ export interface KpiReport {
 const count = (rows: { key: string; count: number }[], key: string) => rows.find((r) => r.key === key)?.count ?? 0;
 
 /** The actual value of one metric in `metrics` (computed for the target's year). */
-export function kpiActual(metrics: DashboardMetrics, metric: KpiMetricName, currency: string): bigint {
+export function kpiActual(metrics: KpiFigures, metric: KpiMetricName, currency: string): bigint {
   switch (metric) {
     case "LISTINGS_PUBLISHED":
       return BigInt(metrics.listingsPublished);
@@ -71,17 +71,19 @@ export function kpiActual(metrics: DashboardMetrics, metric: KpiMetricName, curr
 
 const metricOrder = (m: string) => KPI_METRICS.indexOf(m as KpiMetricName);
 
-/** Targets of `year` with actual / target; pass the year's metrics when already computed. */
-export async function getKpiReport(year: number, metrics?: DashboardMetrics): Promise<KpiReport> {
-  const period = yearPeriod(year);
-  const [targets, yearMetrics] = await Promise.all([
-    prisma.kpiTarget.findMany({ where: { year }, select: { id: true, metric: true, currency: true, target: true } }),
-    metrics ? Promise.resolve(metrics) : getDashboardMetrics(period, periodMonths(period), { only: "kpi" }),
-  ]);
-  const rows = targets
+export type KpiTargetRow = Awaited<ReturnType<typeof getKpiTargets>>[number];
+
+/** The targets set for `year`. */
+export function getKpiTargets(year: number) {
+  return prisma.kpiTarget.findMany({ where: { year }, select: { id: true, metric: true, currency: true, target: true } });
+}
+
+/** Targets of `year` against the year's figures, in the KPI table's order. */
+export function buildKpiReport(year: number, targets: KpiTargetRow[], figures: KpiFigures): KpiReport {
+  const rows = [...targets]
     .sort((a, b) => metricOrder(a.metric) - metricOrder(b.metric) || a.currency.localeCompare(b.currency))
     .map((t) => {
-      const actual = kpiActual(yearMetrics, t.metric, t.currency);
+      const actual = kpiActual(figures, t.metric, t.currency);
       return {
         id: t.id,
         metric: t.metric,
@@ -93,6 +95,12 @@ export async function getKpiReport(year: number, metrics?: DashboardMetrics): Pr
       };
     });
   return { year, rows, reached: rows.filter((r) => r.reached).length, total: rows.length };
+}
+
+/** Targets of `year` with actual / target. */
+export async function getKpiReport(year: number): Promise<KpiReport> {
+  const [targets, figures] = await Promise.all([getKpiTargets(year), getKpiFigures(yearPeriod(year))]);
+  return buildKpiReport(year, targets, figures);
 }
 
 /** Sets (creates or replaces) the target of one metric for a year; admins only. */
