@@ -159,7 +159,15 @@ describe("search within reach", () => {
       script.textContent = "window.__injected = true";
       document.body.append(script);
     });
-    await expect.poll(() => e2e.takeCspViolations().length).toBeGreaterThan(0);
+    // The browser logs it on the console and posts a report to /csp-report, each in its own time: wait
+    // for both, or the later one is left for close() to fail the file on.
+    const seen: string[] = [];
+    await expect
+      .poll(() => {
+        seen.push(...e2e.takeCspViolations());
+        return { reported: seen.some((v) => /script-src-elem blocked inline/.test(v)), logged: seen.some((v) => /Content Security Policy/i.test(v)) };
+      })
+      .toEqual({ reported: true, logged: true });
     expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
   });
 });
