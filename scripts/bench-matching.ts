@@ -1,5 +1,5 @@
 /**
- * `npm run bench:matching [-- --count 100000 --import 5000 --samples 30 --concurrency 32 --reuse]`
+ * `npm run bench:matching [-- --count 100000 --import 5000 --samples 30 --concurrency 32 --reuse --prepare --reindex]`
  *
  * On its own scratch database (techex_bench_matching on the local PostgreSQL, or
  * BENCH_DATABASE_URL) and its own embedded Meilisearch (data in BENCH_MEILI_DIR, default
@@ -16,7 +16,8 @@
  *    still waiting and for while matching ran.
  *
  * `--reuse` skips generation and indexing when the scratch database already holds N
- * listings; the rows a previous run imported are removed first.
+ * listings; the rows a previous run imported are removed first. `--prepare` only generates
+ * and indexes; `--reuse --reindex` only rebuilds the index (reindexAll) and prints its rate.
  */
 import { mkdirSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
