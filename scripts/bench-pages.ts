@@ -25,6 +25,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { z } from "zod";
 import { percentile, scratchDatabase, syntheticListingCount } from "./lib/bench.ts";
+import { residentMemoryOf } from "./lib/memory-status.ts";
 import { freePort } from "./lib/ports.ts";
 import { ROOT } from "./lib/setup-database.ts";
 
@@ -141,11 +142,11 @@ async function hammer(target: Target, seconds: number, sample?: Sample) {
   return result;
 }
 
-/** The app's resident memory: now (VmRSS) and its peak since it started (VmHWM), in MB. */
+/** The app's resident memory: now (VmRSS) and its peak since it started (VmHWM), in MB (MiB). */
 function memoryOf(pid: number) {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? 0);
-  return { rss: kb("VmRSS") / 1024, hwm: kb("VmHWM") / 1024 };
+  const memory = residentMemoryOf(pid);
+  if (!memory) throw new Error(`the app (pid ${pid}) is gone: no /proc/${pid}/status to read its memory from`);
+  return { rss: memory.rss / 2 ** 20, hwm: memory.peak / 2 ** 20 };
 }
 
 /** CPU time a process has used, in clock ticks (utime + stime of /proc/<pid>/stat). */
