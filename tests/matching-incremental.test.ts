@@ -3,7 +3,9 @@ import { prisma } from "~/lib/db.server.ts";
 import { meili } from "~/lib/meili.server.ts";
 import { resetTermStats } from "~/modules/matching/idf.server.ts";
 import { recomputeListing, recomputeNeed } from "~/modules/matching/matching.server.ts";
-import { relatedListings } from "~/modules/matching/related.server.ts";
+import { judgeRelated } from "~/modules/matching/related.server.ts";
+
+const relatedListings = async (listingId: string, limit?: number) => (await judgeRelated(listingId, limit)).listings;
 import { MAX_PER_NEED } from "~/modules/matching/scoring.ts";
 import { ensureListingsIndex } from "~/modules/search/index.server.ts";
 import { syncListing } from "~/modules/search/sync.server.ts";

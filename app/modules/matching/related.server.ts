@@ -104,13 +104,9 @@ export type RelatedSource = "search" | "database" | "none";
  * The published listings most related to a listing, best first: for a need its best offers,
  * for an offer similar offers and the needs it answers; judged with the matcher's text
  * similarity and sector logic (one multi-search, one query). Never throws: when Meilisearch
- * fails it falls back to PostgreSQL by sector, and when that fails too it returns [].
+ * fails it falls back to PostgreSQL by sector, and when that fails too it returns []. Says
+ * where the answer came from (the listing page keeps a fallback's answer only briefly).
  */
-export async function relatedListings(listingId: string, limit = 6): Promise<RelatedListing[]> {
-  return (await judgeRelated(listingId, limit)).listings;
-}
-
-/** relatedListings, saying where the answer came from (a cache keeps a fallback's answer briefly). */
 export async function judgeRelated(listingId: string, limit = 6): Promise<{ listings: RelatedListing[]; from: RelatedSource }> {
   try {
     const source = await prisma.listing.findFirst({ where: { id: listingId, ...publicListingWhere() }, select: sourceSelect });
