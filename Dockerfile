@@ -90,8 +90,8 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 
-# Same as `npm run serve`, without npm in between. `npm run` starts
-# `sh -c "tsx scripts/serve.ts"`. On SIGTERM (docker stop), npm and that shell exit
+# Same as `npm run serve`, without npm in between. `npm run` used to start
+# `sh -c "tsx scripts/serve.ts"` (now it execs node): on SIGTERM (docker stop), npm and that shell exit
 # and the app's SIGTERM handler never runs, so there is no graceful close (checked in a
 # PID namespace, see docs/docker.md). Nor the tsx CLI: it relays a signal to the node
 # process it starts but SIGKILLs that process when it has not acknowledged within 30 ms,

@@ -14,14 +14,16 @@ const ABORT_DELAY = 5_000;
 /**
  * What Remix hands over when a loader or action fails. A 4xx it made itself (a POST to a
  * page without an action is a 405, an unknown ?_data route a 403) is the client's mistake,
- * answered as such, and not logged as an error; a request the client gave up on neither.
- * Everything else is logged with its stack.
+ * answered as such, and not logged as an error; a request the client gave up on neither,
+ * nor a thrown Response. Everything else is logged with its stack (`err`); the line carries
+ * the request id (scripts/lib/app-server.ts), which the client got as X-Request-Id.
  */
 export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
   if (request.signal.aborted) return;
+  if (error instanceof Response) return;
   if (isRouteErrorResponse(error) && error.status < 500) return;
   const url = new URL(request.url);
-  logger.error("request failed", { method: request.method, path: url.pathname, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  logger.error("request failed", { method: request.method, path: url.pathname, err: error instanceof Error ? error : new Error(String(error)) });
 }
 
 export default async function handleRequest(
@@ -62,7 +64,7 @@ export default async function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) logger.error("rendering failed after the shell was sent", { path: new URL(request.url).pathname, err: error });
         },
       },
     );

@@ -98,6 +98,7 @@ function MoreMenu({ staff, admin }: { staff: boolean; admin: boolean }) {
         {staff ? <NavLink to="/reports">{t("notifications.nav.reports")}</NavLink> : null}
         <NavLink to="/saved-searches">{t("notifications.nav.savedSearches")}</NavLink>
         <NavLink to="/notifications">{t("notifications.title")}</NavLink>
+        <NavLink to="/account">{t("account.nav")}</NavLink>
         {staff ? <NavLink to="/import">{t("nav.import")}</NavLink> : null}
         {admin ? <NavLink to="/reports/targets">{t("notifications.nav.kpiTargets")}</NavLink> : null}
         {admin ? <NavLink to="/admin/payments">{t("notifications.nav.payments")}</NavLink> : null}

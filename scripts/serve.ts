@@ -8,6 +8,7 @@ import type { Runner } from "graphile-worker";
 import { EnvError, parseEnv } from "../app/lib/env.server.ts";
 import { logUnhandledRejections } from "./lib/last-resort.ts";
 import { setupDatabase } from "./lib/setup-database.ts";
+import { closeServer, stopOnSignals, within } from "./lib/shutdown.ts";
 
 const log = (line: string) => console.log(`[techex] ${line}`);
 const dev = process.argv.includes("--dev");
@@ -33,8 +34,12 @@ async function main() {
     const { loadDemoDataIfEmpty } = await import("../prisma/seed/demo.ts");
     log(`demo data: ${await loadDemoDataIfEmpty(log)}`);
   }
+  const { administratorExists, FIRST_ADMIN_COMMAND } = await import("../app/modules/auth/operators.server.ts");
+  if (!(await administratorExists())) console.warn(`[techex] warning: no administrator yet; create the first one with: ${FIRST_ADMIN_COMMAND}`);
   const { prepareSearch } = await import("../app/modules/search/startup.server.ts");
   await prepareSearch(log);
+  const { prepareStorage } = await import("../app/lib/storage.server.ts");
+  await prepareStorage(log);
   const { startAppServer } = await import("./lib/app-server.ts");
   const server: Server = await startAppServer({ port: env.PORT, trustProxy: env.TRUST_PROXY, dev });
   let runner: Runner | undefined;
@@ -43,15 +48,16 @@ async function main() {
     runner = await startWorker(env.DATABASE_URL);
   }
   log(`listening on port ${env.PORT}`);
-  const stop = async () => {
-    await new Promise<void>((r) => server.close(() => r()));
-    await runner?.stop().catch(() => {});
-    const { disconnectDb } = await import("../app/lib/db.server.ts");
-    await disconnectDb();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop());
-  process.on("SIGINT", () => void stop());
+  // Within 8 s, or forced (docker stop sends SIGKILL after 10 s).
+  stopOnSignals({
+    log,
+    async stop() {
+      await closeServer(server);
+      if (runner) await within(6_000, "stopping the job worker", runner.stop()).catch((error: Error) => log(error.message));
+      const { disconnectDb } = await import("../app/lib/db.server.ts");
+      await disconnectDb();
+    },
+  });
 }
 
 main().catch((error) => {

@@ -2,8 +2,9 @@
  * `npm start` (and `npm run dev` with --dev): runs the whole exchange on one
  * machine with no configuration. Embedded PostgreSQL and Meilisearch unless
  * DATABASE_URL / MEILI_HOST say otherwise, migrations, demo data into an empty
- * database, a production build, the web server and the job worker. Ctrl-C stops
- * everything it started.
+ * database, a production build (kept with --reuse-build when it is current), the
+ * web server and the job worker. Ctrl-C or SIGTERM stops everything it started,
+ * within 8 s (tests/npm-start.test.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
@@ -11,12 +12,15 @@ import path from "node:path";
 import type { Server } from "node:http";
 import type { Runner } from "graphile-worker";
 import { EnvError, parseEnv, type Env } from "../app/lib/env.server.ts";
+import { staleBuildReason } from "./lib/build-status.ts";
 import { logUnhandledRejections } from "./lib/last-resort.ts";
 import { watchMemory } from "./lib/memory-status.ts";
 import { ROOT, setupDatabase } from "./lib/setup-database.ts";
 import { startServices, type Services } from "./lib/services.ts";
+import { closeServer, stopOnSignals, within, type StopOnSignals } from "./lib/shutdown.ts";
 
 const dev = process.argv.includes("--dev");
+const reuseBuild = process.argv.includes("--reuse-build");
 const log = (line: string) => console.log(`[techex] ${line}`);
 
 function readEnv(): Env {
@@ -31,10 +35,9 @@ function readEnv(): Env {
   }
 }
 
-function runToEnd(command: string, args: string[]): Promise<void> {
+function runToEnd(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: "inherit", env: process.env });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} exited with code ${code}`))));
+    child.on("exit", (code, signal) => (code === 0 ? resolve() : reject(new Error(`${path.basename(child.spawnfile)} exited with ${signal ?? `code ${code}`}`))));
     child.on("error", reject);
   });
 }
@@ -50,31 +53,41 @@ async function waitForBuild(since: number) {
 async function main() {
   logUnhandledRejections();
   const env = readEnv();
-  // What has been started so far, for Ctrl-C to stop in reverse order.
-  const started: { services?: Services; server?: Server; runner?: Runner; devCompiler?: ChildProcess; memoryStatus?: () => void } = {};
-  let stopping = false;
-
-  const shutdown = async (signal: string) => {
-    // Ctrl-C reaches npm, tsx and this process, and the first two pass it on: one stop.
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping…`);
-    const { services, server, runner, devCompiler, memoryStatus } = started;
-    memoryStatus?.();
-    devCompiler?.kill("SIGTERM");
-    if (server) await new Promise<void>((r) => server.close(() => r()));
-    await runner?.stop().catch(() => {});
-    const { disconnectDb } = await import("../app/lib/db.server.ts");
-    await disconnectDb().catch(() => {});
-    await services?.stop();
-    log("stopped");
-    process.exit(0);
+  // What has been started so far, for a signal to stop in reverse order. The child processes
+  // (the build, remix dev, the embedded Meilisearch in a process group of its own) would
+  // outlive this one: a forced stop kills them.
+  const started: { services?: Services; server?: Server; runner?: Runner; build?: ChildProcess; devCompiler?: ChildProcess; memoryStatus?: () => void } = {};
+  // Each step reads `started` when it comes: a stop asked for while starting also stops what
+  // the step under way finishes meanwhile.
+  const stopping = stopOnSignals({
+    log,
+    async stop() {
+      started.memoryStatus?.();
+      started.build?.kill("SIGTERM");
+      started.devCompiler?.kill("SIGTERM");
+      if (started.server) await closeServer(started.server);
+      // graphile-worker lets running jobs finish (5 s at most); what it cuts off is retried.
+      if (started.runner) await within(6_000, "stopping the job worker", started.runner.stop()).catch((error: Error) => log(error.message));
+      const { disconnectDb } = await import("../app/lib/db.server.ts");
+      await disconnectDb().catch(() => {});
+      await started.services?.stop();
+    },
+    force() {
+      started.build?.kill("SIGKILL");
+      started.devCompiler?.kill("SIGKILL");
+      const meili = started.services?.meili?.pid;
+      if (meili) process.kill(meili, "SIGKILL");
+    },
+  });
+  stopper = stopping;
+  // Between steps: a stop asked for meanwhile is under way, and no further step begins.
+  const go = () => {
+    if (stopping.stopping) throw new StoppedWhileStarting();
   };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
   const services = await startServices(env, log);
   started.services = services;
+  go();
   // The app reads these through env(); set them before anything imports it.
   process.env.DATABASE_URL = services.databaseUrl;
   process.env.MEILI_HOST = services.meiliHost;
@@ -86,7 +99,10 @@ async function main() {
     process.env.SESSION_SECRET = localSessionSecret(env.DATA_DIR);
   }
   if (!env.COOKIE_SECURE && !env.APP_URL?.startsWith("https://")) process.env.COOKIE_SECURE = "off";
+  // Production requires APP_URL (links in e-mails); a local run is addressed as the address it prints.
+  if (!env.APP_URL) process.env.APP_URL = `http://localhost:${env.PORT}`;
 
+  go();
   log("applying migrations");
   const migrated = await setupDatabase(services.databaseUrl, (line) => log(line));
   log(`database ready (${migrated.applied.length} new migration(s))`);
@@ -95,6 +111,9 @@ async function main() {
   const demo = env.DEMO_DATA === "off" ? "off" : await loadDemoDataIfEmpty(log);
   const { prepareSearch } = await import("../app/modules/search/startup.server.ts");
   await prepareSearch(log);
+  const { prepareStorage } = await import("../app/lib/storage.server.ts");
+  await prepareStorage(log);
+  go();
 
   const remix = path.join(ROOT, "node_modules", ".bin", "remix");
   if (dev) {
@@ -106,21 +125,29 @@ async function main() {
       stdio: "inherit",
       env: process.env,
     });
-    started.devCompiler.on("exit", (code) => void shutdown(`remix dev exited (${code})`));
+    started.devCompiler.on("exit", (code) => stopping.stop(`remix dev exited (${code})`));
     await waitForBuild(since);
     log(`dev server: http://localhost:${env.PORT} (live reload)`);
     // The app runs in remix dev's child here: only the embedded Meilisearch is measured.
     if (services.meili) started.memoryStatus = watchMemory({ meilisearchPid: meiliPid(services), print: log });
     return;
   }
-  log("building the app (remix build)");
-  await runToEnd(remix, ["build"]);
+  const stale = staleBuildReason(ROOT);
+  if (reuseBuild && !stale) log("the build is current: not rebuilding (--reuse-build)");
+  else {
+    log(`building the app (remix build${reuseBuild ? `: ${stale}` : ""})`);
+    started.build = spawn(remix, ["build"], { cwd: ROOT, stdio: "inherit", env: process.env });
+    await runToEnd(started.build);
+    go();
+  }
 
   const { startAppServer } = await import("./lib/app-server.ts");
   started.server = await startAppServer({ port: env.PORT, trustProxy: env.TRUST_PROXY });
+  go();
   if (env.WORKER === "on") {
     const { startWorker } = await import("./lib/worker.ts");
     started.runner = await startWorker(services.databaseUrl);
+    go();
   }
 
   const url = `http://localhost:${env.PORT}`;
@@ -141,7 +168,13 @@ function meiliPid(services: Services): (() => number | undefined) | undefined {
   return meili ? () => meili.pid : undefined;
 }
 
+/** Thrown between start-up steps once a stop was asked for; the stop itself goes on. */
+class StoppedWhileStarting extends Error {}
+let stopper: StopOnSignals | undefined;
+
 main().catch((error) => {
+  // A stop under way ends the process itself; a step it cut short (the build, a query) fails meanwhile.
+  if (stopper?.stopping) return;
   console.error(`[techex] start failed: ${error instanceof Error ? error.message : error}`);
   process.exit(1);
 });

@@ -7,6 +7,7 @@ import { loader as dashboardLoader } from "~/routes/dashboard.tsx";
 import { getUserId } from "~/modules/auth/session.server.ts";
 import { safeRedirectPath } from "~/lib/redirect.ts";
 import { action as localeAction } from "~/routes/locale.tsx";
+import { consumeRateLimit, LIMITS } from "~/modules/auth/rate-limit.server.ts";
 import { createUser, DEFAULT_PASSWORD, unique } from "./factories/index.ts";
 import { call, cookieFrom, formRequest, freshIp, getRequest, settle } from "./setup/requests.ts";
 
@@ -52,6 +53,7 @@ const goodSignup = () => ({
   email: `${unique("lan")}@example.test`,
   password: "mat-khau-an-toan-9",
   confirmPassword: "mat-khau-an-toan-9",
+  consent: "on",
 });
 
 describe("sign up", () => {
@@ -89,6 +91,8 @@ describe("sign up", () => {
     ["a short password", { password: "abc12", confirmPassword: "abc12" }, "password", "errors.passwordTooShort"],
     ["a password without digits", { password: "onlyletters-here", confirmPassword: "onlyletters-here" }, "password", "errors.passwordWeak"],
     ["passwords that differ", { confirmPassword: "something-else-1" }, "confirmPassword", "errors.passwordsDiffer"],
+    ["one of the 10,000 most common passwords", { password: "Password123", confirmPassword: "Password123" }, "password", "errors.passwordCommon"],
+    ["no consent to the terms and privacy notice", { consent: "" }, "consent", "errors.consentRequired"],
   ])("answers 400 with a field message for %s and creates nothing", async (_label, change, field, message) => {
     const input = { ...goodSignup(), ...change };
     const before = await prisma.user.count();
@@ -113,7 +117,7 @@ describe("sign up", () => {
     const before = await prisma.user.count();
     const filled = await formRequest("/signup", goodSignup());
     const body = new URLSearchParams(await filled.text());
-    const honeypotName = [...body.keys()].find((k) => !["name", "email", "password", "confirmPassword"].includes(k) && !k.toLowerCase().includes("from"))!;
+    const honeypotName = [...body.keys()].find((k) => !["name", "email", "password", "confirmPassword", "consent"].includes(k) && !k.toLowerCase().includes("from"))!;
     body.set(honeypotName, "http://spam.example");
     const spam = new Request(filled.url, { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
     expect((await settle(call(signupAction, spam))).status).toBe(400);
@@ -122,18 +126,21 @@ describe("sign up", () => {
     expect(await prisma.user.count()).toBe(before);
   });
 
-  it("limits sign-ups per IP address", async () => {
+  it("lets a room of 30 people sign up from one IP address, counting only accounts made, up to the limit", async () => {
     const ip = freshIp();
-    const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      const response = await settle(call(signupAction, await formRequest("/signup", { ...goodSignup(), password: "x" }), { clientIp: ip }));
-      statuses.push(response.status);
-    }
-    expect(statuses.slice(0, 5)).toEqual([400, 400, 400, 400, 400]);
-    expect(statuses[5]).toBe(429);
+    // Forms sent back with mistakes are not counted.
+    for (let i = 0; i < 5; i++) expect((await settle(call(signupAction, await formRequest("/signup", { ...goodSignup(), password: "x" }), { clientIp: ip }))).status).toBe(400);
+    const room = await Promise.all(Array.from({ length: 30 }, async () => (await settle(call(signupAction, await formRequest("/signup", goodSignup()), { clientIp: ip }))).status));
+    expect(room).toEqual(Array(30).fill(302));
+    // The rest of the hour's allowance, then 429 with Retry-After and nothing created.
+    for (let i = 30; i < LIMITS.signup.points; i++) await consumeRateLimit("signup", ip);
+    const before = await prisma.user.count();
+    const blocked = await settle(call(signupAction, await formRequest("/signup", goodSignup()), { clientIp: ip }));
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(await prisma.user.count()).toBe(before);
     // Another address is not affected.
-    const other = await settle(call(signupAction, await formRequest("/signup", { ...goodSignup(), password: "x" })));
-    expect(other.status).toBe(400);
+    expect((await settle(call(signupAction, await formRequest("/signup", goodSignup())))).status).toBe(302);
   });
 });
 
@@ -194,18 +201,42 @@ describe("log in and out", () => {
     expect(body.error.password).toContain("errors.required");
   });
 
-  it("limits login attempts per IP address", async () => {
+  it("counts failed logins per account, wherever they come from; the right password then waits too", async () => {
+    const user = await createUser();
+    for (let i = 0; i < LIMITS.loginFailedAccount.points; i++) {
+      expect((await settle(call(loginAction, await formRequest("/login", { email: user.email, password: "wrong-password-1" })))).status).toBe(400);
+    }
+    const blocked = await settle(call(loginAction, await formRequest("/login", { email: user.email, password: DEFAULT_PASSWORD })));
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(blocked.headers.get("Set-Cookie")).toBeNull();
+    // An unknown address is limited the same way, so the limit tells nothing about which addresses have accounts.
+    const nobody = `${unique("nobody")}@example.test`;
+    for (let i = 0; i < LIMITS.loginFailedAccount.points; i++) await settle(call(loginAction, await formRequest("/login", { email: nobody, password: "wrong-password-1" })));
+    expect((await settle(call(loginAction, await formRequest("/login", { email: nobody, password: "wrong-password-1" })))).status).toBe(429);
+  });
+
+  it("does not count successful logins: an office behind one address signs in all day", async () => {
     const ip = freshIp();
     const user = await createUser();
-    let last = 0;
-    for (let i = 0; i < 11; i++) {
-      last = (await settle(call(loginAction, await formRequest("/login", { email: user.email, password: "wrong-password-1" }), { clientIp: ip }))).status;
+    for (let i = 0; i < 15; i++) {
+      expect((await settle(call(loginAction, await formRequest("/login", { email: user.email, password: DEFAULT_PASSWORD }), { clientIp: ip }))).status).toBe(302);
     }
-    expect(last).toBe(429);
-    // Even the right password is refused from that address until the window passes.
+    // A success clears the account's failures: nine wrong, one right, nine wrong again still lets the right one in.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < LIMITS.loginFailedAccount.points - 1; i++) await settle(call(loginAction, await formRequest("/login", { email: user.email, password: "wrong-password-1" }), { clientIp: ip }));
+      expect((await settle(call(loginAction, await formRequest("/login", { email: user.email, password: DEFAULT_PASSWORD }), { clientIp: ip }))).status).toBe(302);
+    }
+  });
+
+  it("limits failed logins per IP address across accounts", async () => {
+    const ip = freshIp();
+    for (let i = 0; i < LIMITS.loginFailedIp.points; i++) await consumeRateLimit("loginFailedIp", ip);
+    const user = await createUser();
     const blocked = await settle(call(loginAction, await formRequest("/login", { email: user.email, password: DEFAULT_PASSWORD }), { clientIp: ip }));
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect((await settle(call(loginAction, await formRequest("/login", { email: user.email, password: DEFAULT_PASSWORD })))).status).toBe(302);
   });
 
   it("logs out with POST, deleting the session row; GET changes nothing", async () => {

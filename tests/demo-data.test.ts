@@ -29,6 +29,10 @@ describe("demo data", () => {
     const kinds = await prisma.organisation.groupBy({ by: ["kind"], _count: { _all: true } });
     expect(kinds.map((k) => k.kind).sort()).toEqual(["BROKER_CENTER", "ENTERPRISE", "INDIVIDUAL", "RESEARCH_INSTITUTE", "UNIVERSITY"]);
     expect(readDemoCatalogue().listings.length).toBe(listings.length);
+    // Every demo organisation shows the badge except one, whose registration waits for the demo broker.
+    const standing = await prisma.organisation.groupBy({ by: ["verificationStatus"], _count: { _all: true } });
+    expect(Object.fromEntries(standing.map((s) => [s.verificationStatus, s._count._all]))).toEqual({ VERIFIED: readDemoCatalogue().organisations.length - 1, PENDING: 1 });
+    expect(await prisma.organisationVerification.count({ where: { status: "PENDING", documentType: "application/pdf" } })).toBe(1);
 
     const home = await getHomePage();
     expect(home.latest).toHaveLength(9);
@@ -37,9 +41,9 @@ describe("demo data", () => {
 
   it("has one demo user per role who can log in with the printed password", async () => {
     for (const demo of DEMO_USERS) {
-      const userId = await logIn({ email: demo.email, password: demo.password });
-      expect(userId, demo.email).toBeTruthy();
-      const actor = (await loadActor(userId!))!;
+      const result = await logIn({ email: demo.email, password: demo.password });
+      expect(result.ok, demo.email).toBe(true);
+      const actor = (await loadActor(result.ok ? result.userId : ""))!;
       expect(actor.roles).toContain(demo.role);
       expect(actor.organisationIds.length).toBe(1);
     }

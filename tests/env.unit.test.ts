@@ -68,6 +68,31 @@ describe("environment validation", () => {
     expect(problemsOf({ MEILI_MAX_INDEXING_THREADS: "all" })).toEqual(["MEILI_MAX_INDEXING_THREADS must be a whole number of threads"]);
   });
 
+  it("requires APP_URL in production, with a message saying what it is", () => {
+    const production = problemsOf({ NODE_ENV: "production", SESSION_SECRET: "s".repeat(32), DATABASE_URL: "postgresql://db/techex" });
+    expect(production).toHaveLength(1);
+    expect(production[0]).toMatch(/^APP_URL is required in production: the public origin, e\.g\. https:\/\/techex\.example\.vn/);
+    expect(problemsOf({ NODE_ENV: "production", SESSION_SECRET: "s".repeat(32), DATABASE_URL: "postgresql://db/techex", APP_URL: "https://techex.example.vn" })).toEqual([]);
+    expect(problemsOf({ NODE_ENV: "development" })).toEqual([]);
+  });
+
+  it("reads the dollar rate, the slow-query threshold, the metrics token and the log level", () => {
+    const defaults = parseEnv({});
+    expect(defaults.USD_VND_RATE).toBe(25_000);
+    expect(defaults.SLOW_QUERY_MS).toBe(250);
+    expect(defaults.METRICS_TOKEN).toBeUndefined();
+    expect(defaults.LOG_LEVEL).toBeUndefined(); // info, or warn under NODE_ENV=test (the logger decides)
+    const set = parseEnv({ USD_VND_RATE: "26150.5", SLOW_QUERY_MS: "0", METRICS_TOKEN: "m".repeat(32), LOG_LEVEL: "debug" });
+    expect(set).toMatchObject({ USD_VND_RATE: 26_150.5, SLOW_QUERY_MS: 0, METRICS_TOKEN: "m".repeat(32), LOG_LEVEL: "debug" });
+    expect(problemsOf({ USD_VND_RATE: "0" })).toEqual(["USD_VND_RATE must be a positive number of đồng per dollar"]);
+    expect(problemsOf({ USD_VND_RATE: "lots" })).toEqual(["USD_VND_RATE must be a number of đồng per dollar"]);
+    expect(problemsOf({ SLOW_QUERY_MS: "-1" })).toEqual(["SLOW_QUERY_MS must be 0 (every statement) or more"]);
+    expect(problemsOf({ SLOW_QUERY_MS: "soon" })).toEqual(["SLOW_QUERY_MS must be a number of milliseconds"]);
+    expect(problemsOf({ METRICS_TOKEN: "short" })).toEqual(["METRICS_TOKEN must be at least 32 characters"]);
+    expect(problemsOf({ METRICS_TOKEN: `${"m".repeat(32)} x` })).toEqual(["METRICS_TOKEN may contain only printable ASCII without spaces"]);
+    expect(problemsOf({ LOG_LEVEL: "verbose" })).toEqual(["LOG_LEVEL must be debug, info, warn or error"]);
+  });
+
   it("treats empty strings as unset", () => {
     expect(parseEnv({ PORT: "", DATABASE_URL: "" }).PORT).toBe(3000);
   });
@@ -100,5 +125,6 @@ describe("start-up with bad environment variables", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("SESSION_SECRET is required in production");
     expect(result.stderr).toContain("DATABASE_URL is required in production");
+    expect(result.stderr).toContain("APP_URL is required in production");
   });
 });

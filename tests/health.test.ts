@@ -7,8 +7,24 @@ describe("GET /healthz", () => {
   it("reports the database and search as ok", async () => {
     const response = await healthz();
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ database: "ok", search: "ok" });
+    expect(await response.json()).toEqual({ database: "ok", search: "ok", worker: "down" });
     expect(response.headers.get("Cache-Control")).toBe("no-store");
+  });
+
+  it("reports the worker ok while a worker's heartbeat is fresh, down once it is stale", async () => {
+    const { prisma } = await import("~/lib/db.server.ts");
+    const { recordHeartbeat, STALE_AFTER_SECONDS } = await import("~/modules/jobs/liveness.server.ts");
+    const db = { query: (text: string, values: unknown[]) => prisma.$executeRawUnsafe(text, ...values) } as unknown as Parameters<typeof recordHeartbeat>[0];
+    await recordHeartbeat(db, ["health-test-worker"]);
+    try {
+      const response = await healthz();
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ worker: "ok" });
+      await prisma.$executeRaw`UPDATE "WorkerHeartbeat" SET "seenAt" = now() - make_interval(secs => ${STALE_AFTER_SECONDS + 1}) WHERE "workerId" = 'health-test-worker'`;
+      expect(await (await healthz()).json()).toMatchObject({ worker: "down" });
+    } finally {
+      await prisma.$executeRaw`DELETE FROM "WorkerHeartbeat" WHERE "workerId" = 'health-test-worker'`;
+    }
   });
 
   it("still answers 200 with search down, because the app can serve without it", async () => {
@@ -20,7 +36,7 @@ describe("GET /healthz", () => {
     try {
       const response = await healthz();
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ database: "ok", search: "down" });
+      expect(await response.json()).toEqual({ database: "ok", search: "down", worker: "down" });
     } finally {
       store.set("meilisearch", real);
     }
@@ -38,7 +54,7 @@ describe("GET /healthz", () => {
       const started = performance.now();
       const response = await healthz();
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ database: "ok", search: "down" });
+      expect(await response.json()).toEqual({ database: "ok", search: "down", worker: "down" });
       // The health client's own timeout (MEILI_SEARCH_TIMEOUT_MS, 1.5 s), not the base client's 15 s.
       expect(performance.now() - started).toBeLessThan(3_500);
     } finally {

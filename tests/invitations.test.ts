@@ -287,7 +287,7 @@ describe("accepting", () => {
     expect(await dead.text()).toContain("Không thể dùng liên kết mời này");
 
     const signup = await settle(
-      call(signupAction, await formRequest("/signup", { name: "Phạm Thu Hà", email: address, password: "mat-khau-2026", confirmPassword: "mat-khau-2026", redirectTo: next })),
+      call(signupAction, await formRequest("/signup", { name: "Phạm Thu Hà", email: address, password: "mat-khau-2026", confirmPassword: "mat-khau-2026", consent: "on", redirectTo: next })),
     );
     expect(signup.status).toBe(302);
     expect(signup.headers.get("Location")).toBe(next);
@@ -454,7 +454,7 @@ describe("in the app", () => {
 
   it("shows nothing to an account whose address is not verified, nor lets it accept by id: anyone can type someone else's address at sign-up", async () => {
     const { organisation } = await createMemberWithOrganisation();
-    const squatter = await createUser();
+    const squatter = await createUser({ emailVerifiedAt: null });
     const { invitation } = await createInvitation(organisation.id, { email: squatter.email });
     const cookie = await cookieFor(squatter.id);
     const data = (await (await settle(call(dashboardLoader, getRequest("/dashboard", cookie)))).json()) as { invitations: unknown[] };

@@ -165,13 +165,16 @@ describe("security headers", () => {
   });
 
   it("add HSTS in production", async () => {
-    const saved = process.env.NODE_ENV;
+    const saved = { NODE_ENV: process.env.NODE_ENV, APP_URL: process.env.APP_URL };
     process.env.NODE_ENV = "production";
+    process.env.APP_URL = "https://techex.example.vn"; // production requires it
     let production: Awaited<ReturnType<typeof startApp>> | undefined;
     try {
       production = await startApp();
     } finally {
-      process.env.NODE_ENV = saved;
+      process.env.NODE_ENV = saved.NODE_ENV;
+      if (saved.APP_URL === undefined) delete process.env.APP_URL;
+      else process.env.APP_URL = saved.APP_URL;
     }
     try {
       for (const path of ["/", "/api/search?q=may", "/uploads/listings/x/y.pdf"]) {

@@ -135,7 +135,7 @@ describe("searching listings", () => {
       expect(filtered.facets.type).toEqual({ TECHNOLOGY_OFFER: 2 });
       const health = await healthz();
       expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ database: "ok", search: "down" });
+      expect(await health.json()).toMatchObject({ database: "ok", search: "down" });
     } finally {
       store().set("meilisearch", real);
     }
@@ -222,7 +222,7 @@ describe("the search outbox", () => {
       const degraded = await search({ q: "loc sinh hoc" });
       expect(degraded).toMatchObject({ degraded: true });
       expect(degraded.hits.map((h) => h.id)).toContain(first);
-      expect(await (await healthz()).json()).toEqual({ database: "ok", search: "down" });
+      expect(await (await healthz()).json()).toMatchObject({ database: "ok", search: "down" });
       const second = await post("Cần máy tách vỏ hạt điều tự động");
       await transitionListing(owner, first, "archive");
       // While search is down the writes still commit, each with its outbox job.

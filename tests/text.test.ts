@@ -59,7 +59,7 @@ describe("what is stored", () => {
 
   it("a person signing up with U+202E in their name is stored without it", async () => {
     const email = `${unique("bidi")}@example.test`;
-    const input = { name: `Lan ${RLO}nahT`, email, password: "mat-khau-an-toan-9", confirmPassword: "mat-khau-an-toan-9" };
+    const input = { name: `Lan ${RLO}nahT`, email, password: "mat-khau-an-toan-9", confirmPassword: "mat-khau-an-toan-9", consent: "on" };
     expect((await settle(call(signupAction as never, await formRequest("/signup", input)))).status).toBe(302);
     expect((await prisma.user.findUniqueOrThrow({ where: { email }, select: { name: true } })).name).toBe("Lan nahT");
   });

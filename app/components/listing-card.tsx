@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import type { Locale } from "~/modules/i18n/config.ts";
 import { formatDate } from "~/modules/i18n/format.ts";
 import { provinceLabel, sectorLabel } from "~/modules/listings/labels.ts";
+import { VerifiedBadge } from "./verified-badge.tsx";
 
 export interface ListingCardData {
   id: string;
@@ -12,7 +13,7 @@ export interface ListingCardData {
   language: string;
   publishedAt: string | null;
   featuredUntil: string | null;
-  organisation: { id: string; name: string };
+  organisation: { id: string; name: string; verifiedAt?: string | null };
   province: { shortNameVi: string; nameEn: string } | null;
   sectors: { sector: { code: string; labelVi: string; labelEn: string } }[];
 }
@@ -36,6 +37,7 @@ export function ListingCard({ listing, locale }: { listing: ListingCardData; loc
         <Link to={`/orgs/${listing.organisation.id}`} className="listing-card__org" dir="auto">
           {listing.organisation.name}
         </Link>
+        {listing.organisation.verifiedAt ? <VerifiedBadge /> : null}
         <span className="muted">
           {[provinceLabel(listing.province, locale), listing.publishedAt ? formatDate(listing.publishedAt, locale) : null]
             .filter(Boolean)

@@ -37,6 +37,8 @@ const byteSize = (minimum: string) =>
     return bytes;
   });
 
+export const logLevelSchema = z.enum(["debug", "info", "warn", "error"], { message: "must be debug, info, warn or error" });
+
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -49,6 +51,8 @@ export const envSchema = z
     DATABASE_URL: postgresUrl.optional(),
     MEILI_HOST: httpUrl.optional(),
     MEILI_MASTER_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+    /** A key allowed only to search (actions ["search"]): used for the queries a person waits for; the master key for everything else. */
+    MEILI_SEARCH_KEY: z.string().min(16, "must be at least 16 characters").optional(),
     /** Longest wait for one Meilisearch request from a job, a script or startup (ms). */
     MEILI_TIMEOUT_MS: z.coerce.number({ invalid_type_error: "must be a number of milliseconds" }).int().min(100).max(600_000).default(15_000),
     /** Longest wait for one Meilisearch request while a person waits (the search page, /api/search); then PostgreSQL answers. */
@@ -76,11 +80,23 @@ export const envSchema = z
     /** Secure flag of the session cookie; defaults to on in production. `npm start` on plain http sets it off. */
     COOKIE_SECURE: z.enum(["on", "off"], { message: "must be on or off" }).optional(),
     SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-    /** Public origin used in e-mails and redirects, e.g. https://techex.example.vn */
+    /** Public origin used in e-mails and redirects, e.g. https://techex.example.vn; required in production. */
     APP_URL: httpUrl.optional(),
     DEMO_DATA: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
     DATA_DIR: z.string().min(1).default(".data"),
     UPLOAD_DIR: z.string().min(1).optional(),
+    /** Where uploads live: local (UPLOAD_DIR) or s3 (the S3_* settings). Default: s3 when S3_BUCKET is set, else local. */
+    STORAGE_DRIVER: z.enum(["local", "s3"], { message: "must be local or s3" }).optional(),
+    /** An S3-compatible server such as MinIO (http://minio:9000); unset for Amazon S3 itself. */
+    S3_ENDPOINT: httpUrl.optional(),
+    S3_REGION: z.string().regex(/^[a-z0-9-]{2,32}$/, "must be a region name such as us-east-1").default("us-east-1"),
+    S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a bucket name: 3 to 63 characters a–z, 0–9, . and -")
+      .optional(),
+    /** Without the pair, the AWS SDK's own credential chain (instance role, ~/.aws) is used. */
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     SMTP_URL: z
       .string()
       .refine((v) => /^smtps?:\/\//.test(v), "must start with smtp:// or smtps://")
@@ -101,22 +117,39 @@ export const envSchema = z
     /** Price of 30 days of featured placement in whole units: đồng and dollars (Stripe's smallest unit is derived). */
     FEATURED_PRICE_VND: z.coerce.number({ invalid_type_error: "must be a whole number of đồng" }).int().positive().default(500_000),
     FEATURED_PRICE_USD: z.coerce.number({ invalid_type_error: "must be a whole number of dollars" }).int().positive().default(20),
-    /** Queries slower than this are logged with their model and action. */
-    SLOW_QUERY_MS: z.coerce.number().int().min(0).default(250),
+    /** Database statements slower than this are logged at warn with their SQL (never their parameters). */
+    SLOW_QUERY_MS: z.coerce.number({ invalid_type_error: "must be a number of milliseconds" }).int("must be a whole number of milliseconds").min(0, "must be 0 (every statement) or more").max(600_000).default(250),
+    /** Đồng per dollar: USD prices are compared, sorted and filtered as VND at this rate (search index, matching). */
+    USD_VND_RATE: z.coerce.number({ invalid_type_error: "must be a number of đồng per dollar" }).positive("must be a positive number of đồng per dollar").default(25_000),
+    /** Bearer token of GET /metrics (Prometheus); without it /metrics answers 404. */
+    METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").regex(/^[\x21-\x7e]+$/, "may contain only printable ASCII without spaces").optional(),
     /** Run the graphile-worker runner inside the web process (off to run it separately). */
     WORKER: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
     /** How many proxies in front of the app to trust for the client's IP (X-Forwarded-For). */
     TRUST_PROXY: z.coerce.number({ invalid_type_error: "must be a number of proxy hops" }).int().min(0).max(10).default(0),
-    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /** Default info; warn under NODE_ENV=test (app/lib/logger.server.ts). */
+    LOG_LEVEL: logLevelSchema.optional(),
     /** Serve /bench/bare, the bare page `npm run bench:pages` compares every page to (404 otherwise). */
     BENCH_BARE_ROUTE: z.enum(["on", "off"], { message: "must be on or off" }).default("off"),
   })
   .superRefine((env, ctx) => {
+    if (env.STORAGE_DRIVER === "s3" && !env.S3_BUCKET) {
+      ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required with STORAGE_DRIVER=s3" });
+    }
+    if (env.S3_ACCESS_KEY_ID && !env.S3_SECRET_ACCESS_KEY) {
+      ctx.addIssue({ code: "custom", path: ["S3_SECRET_ACCESS_KEY"], message: "is required with S3_ACCESS_KEY_ID" });
+    }
+    if (env.S3_SECRET_ACCESS_KEY && !env.S3_ACCESS_KEY_ID) {
+      ctx.addIssue({ code: "custom", path: ["S3_ACCESS_KEY_ID"], message: "is required with S3_SECRET_ACCESS_KEY" });
+    }
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
       ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required in production" });
     }
     if (env.NODE_ENV === "production" && !env.DATABASE_URL) {
       ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "is required in production" });
+    }
+    if (env.NODE_ENV === "production" && !env.APP_URL) {
+      ctx.addIssue({ code: "custom", path: ["APP_URL"], message: "is required in production: the public origin, e.g. https://techex.example.vn (links in e-mails, Stripe's return, the cross-site check)" });
     }
   });
 

@@ -4,6 +4,7 @@ import path from "node:path";
 import nodemailer, { type SendMailOptions, type Transporter } from "nodemailer";
 import { env } from "./env.server.ts";
 import { logger } from "./logger.server.ts";
+import { metrics } from "./metrics.server.ts";
 import { singleton } from "./singleton.server.ts";
 
 /**
@@ -66,9 +67,22 @@ export interface SentMail {
 
 /**
  * Sends one message from MAIL_FROM. Throws when the transport fails (SMTP
- * refused, folder not writable), so the calling job is retried.
+ * refused, folder not writable), so the calling job is retried. Counted as
+ * sent or failed in /metrics.
  */
 export async function sendMail(message: Omit<SendMailOptions, "from"> & { from?: string }): Promise<SentMail> {
+  const { mode } = mailer();
+  try {
+    const sent = await deliver(message);
+    metrics().emailsSent.inc({ transport: mode });
+    return sent;
+  } catch (error) {
+    metrics().emailsFailed.inc({ transport: mode });
+    throw error;
+  }
+}
+
+async function deliver(message: Omit<SendMailOptions, "from"> & { from?: string }): Promise<SentMail> {
   const { mode, transport } = mailer();
   const info = await transport.sendMail({ from: env().MAIL_FROM, ...message });
   if (mode === "smtp") {

@@ -19,7 +19,8 @@ export function meiliTimeouts(): Record<MeiliPurpose, number> {
 const byPurpose = new WeakMap<Meilisearch, Map<MeiliPurpose, Meilisearch>>();
 
 /**
- * The process's Meilisearch client for a purpose (jobs and scripts by default).
+ * The process's Meilisearch client for a purpose (jobs and scripts by default); "search"
+ * uses MEILI_SEARCH_KEY when set, so a person's queries never carry the master key.
  * Every request has a timeout, and every failure (timeout, refused connection,
  * an error status, an answer that is not JSON) is a rejected promise the caller
  * handles. That holds only with a WHATWG-conformant `fetch`: the app server keeps
@@ -34,10 +35,14 @@ export function meili(purpose: MeiliPurpose = "background"): Meilisearch {
   });
   if (purpose === "background") return base;
   // Derived from the base client (same host and key), so replacing the base replaces all.
+  // Queries need no more than a search-only key, when one is configured.
   let clients = byPurpose.get(base);
   if (!clients) byPurpose.set(base, (clients = new Map()));
   let client = clients.get(purpose);
-  if (!client) clients.set(purpose, (client = new Meilisearch({ ...base.config, timeout: meiliTimeouts()[purpose] })));
+  if (!client) {
+    const searchKey = purpose === "search" ? env().MEILI_SEARCH_KEY : undefined;
+    clients.set(purpose, (client = new Meilisearch({ ...base.config, ...(searchKey ? { apiKey: searchKey } : {}), timeout: meiliTimeouts()[purpose] })));
+  }
   return client;
 }
 

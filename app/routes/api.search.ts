@@ -31,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       type: hit.type,
       title: hit.title,
       summary: hit.summary,
-      organisation: { id: hit.organisation.id, name: hit.organisation.name },
+      organisation: { id: hit.organisation.id, name: hit.organisation.name, verified: hit.organisation.verified },
       province: hit.province,
       sectors: hit.sectors,
       featured: hit.featured,

@@ -4,6 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUserId } from "~/modules/auth/session.server.ts";
 import { getUserSummary } from "~/modules/auth/accounts.server.ts";
+import { VerifyEmailNotice } from "~/modules/auth/components/verify-email-notice.tsx";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { provinceLabel } from "~/modules/listings/labels.ts";
 import { PendingInvitations } from "~/modules/orgs/components/pending-invitations.tsx";
@@ -28,6 +29,7 @@ export default function DashboardPage() {
     <>
       <header className="page-header">
         <h1>{t("dashboard.title", { name: user?.name })}</h1>
+        {user && !user.emailVerifiedAt ? <VerifyEmailNotice email={user.email} /> : null}
         <p className="muted">
           {t("dashboard.roles")}: {user?.roles.map((r) => t(`role.${r.role.name}`)).join(", ")}
         </p>
@@ -66,6 +68,10 @@ export default function DashboardPage() {
                 <p>
                   <span className="badge">{t(`membershipRole.${role}`)}</span>{" "}
                   <Link to={`/orgs/${o.id}/members`}>{t("dashboard.members")}</Link>
+                  {" · "}
+                  <Link to={`/orgs/${o.id}/verification`}>
+                    {t("verification.link")}: {t(`verification.status.${o.verificationStatus}`)}
+                  </Link>
                 </p>
               </li>
             ))}

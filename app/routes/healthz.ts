@@ -1,8 +1,8 @@
 import { json } from "@remix-run/node";
 import { checkHealth } from "~/modules/health/health.server.ts";
 
-/** `{ database, search }`; 200 while the app can serve (search down means degraded, not dead). */
+/** `{ database, search, worker }`; 200 while the app can serve (search or worker down means degraded, not dead). */
 export async function loader() {
-  const { database, search, canServe } = await checkHealth();
-  return json({ database, search }, { status: canServe ? 200 : 503, headers: { "Cache-Control": "no-store" } });
+  const { database, search, worker, canServe } = await checkHealth();
+  return json({ database, search, worker }, { status: canServe ? 200 : 503, headers: { "Cache-Control": "no-store" } });
 }

@@ -8,6 +8,7 @@ import {
   readAttachmentForm,
   removeAttachment,
   requireAttachmentEditor,
+  STORAGE_UNAVAILABLE,
   type AttachmentError,
 } from "~/modules/listings/attachments.server.ts";
 
@@ -19,7 +20,7 @@ const actionSchema = z.discriminatedUnion("intent", [
 /** A plain form post (no JavaScript) asks for HTML; fetchers ask for anything. */
 const wantsHtml = (request: Request) => (request.headers.get("Accept") ?? "").includes("text/html");
 
-function refuse(request: Request, listingId: string, errors: AttachmentError[], status: 400 | 413) {
+function refuse(request: Request, listingId: string, errors: AttachmentError[], status: 400 | 413 | 503) {
   if (wantsHtml(request)) {
     // Back to the form, which shows the errors from the URL (see AttachmentsManager).
     const query = new URLSearchParams(errors.map((e) => ["attachmentError", `${e.message}:${e.file}`]));
@@ -45,7 +46,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       : input.intent === "remove"
         ? await removeAttachment(actor, listingId, input.attachmentId)
         : await moveAttachment(actor, listingId, input.attachmentId, input.intent === "move-up" ? "up" : "down");
-  if (!result.ok) return refuse(request, listingId, result.errors, 400);
+  if (!result.ok) return refuse(request, listingId, result.errors, result.errors.some((e) => e.message === STORAGE_UNAVAILABLE) ? 503 : 400);
   if (wantsHtml(request)) return redirect(`/listings/${listingId}/edit`);
   return json({ ok: true as const, errors: [] as AttachmentError[] });
 }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { ErrorList } from "~/components/forms.tsx";
 import { requireActor } from "~/modules/auth/actor.server.ts";
+import { requireVerifiedEmail } from "~/modules/auth/verification.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { formatDate } from "~/modules/i18n/format.ts";
 import { listAttachments } from "~/modules/listings/attachments.server.ts";
@@ -35,6 +36,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = params.id ?? "";
   const formData = await readForm(request);
   const lifecycle = lifecycleIntent.safeParse({ intent: formData.get("intent") });
+  // Sending a listing for review is posting: only with a verified address.
+  if (lifecycle.success ? lifecycle.data.intent === "submit" : formData.get("intent") === "save-submit") await requireVerifiedEmail(actor.id);
   if (lifecycle.success) {
     const result = await transitionListing(actor, id, lifecycle.data.intent, { ipAddress: context.clientIp });
     if (!result.ok) return json({ status: "error" as const, error: { "": [result.error] } }, { status: result.error === "errors.staleListing" ? 409 : 400 });

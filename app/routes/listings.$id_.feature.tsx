@@ -6,6 +6,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { requireActor } from "~/modules/auth/actor.server.ts";
+import { requireVerifiedEmail } from "~/modules/auth/verification.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { formatDate, formatMoney } from "~/modules/i18n/format.ts";
 import { checkoutRefusalStatus, publicOrigin } from "~/modules/payments/checkout.server.ts";
@@ -16,12 +17,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
+  await requireVerifiedEmail(actor.id);
   const [page, locale] = await Promise.all([getFeaturePage(actor, params.id ?? ""), getLocale(request)]);
   return json({ ...page, locale });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireActor(request);
+  await requireVerifiedEmail(actor.id);
   const parsed = featureCheckoutSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return json({ error: "payments.errors.currency" as const }, { status: 400 });
   const locale = await getLocale(request);

@@ -9,6 +9,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { ErrorList, Field, SelectField, TextareaField } from "~/components/forms.tsx";
 import { invariantResponse, readForm } from "~/lib/http.server.ts";
 import { requireActor } from "~/modules/auth/actor.server.ts";
+import { requireVerifiedEmail } from "~/modules/auth/verification.server.ts";
 import { isSpam } from "~/modules/auth/honeypot.server.ts";
 import inquiriesStylesheet from "~/modules/inquiries/components/inquiries.css";
 import { checkInquiryRateLimits, createInquiry, getInquiryFormContext } from "~/modules/inquiries/inquiries.server.ts";
@@ -20,6 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
+  await requireVerifiedEmail(actor.id);
   const context = await getInquiryFormContext(actor, params.id ?? "");
   invariantResponse(context, "Not found", { status: 404 });
   // One organisation that already asks about this listing: its thread is the place to continue.
@@ -30,6 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requireActor(request);
+  await requireVerifiedEmail(actor.id);
   const listingId = params.id ?? "";
   const formData = await readForm(request);
   if (await isSpam(formData)) return json({ status: "error" as const, error: { "": ["errors.spam"] } }, { status: 400 });

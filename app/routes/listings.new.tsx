@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
 import { requireActor } from "~/modules/auth/actor.server.ts";
+import { requireVerifiedEmail } from "~/modules/auth/verification.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { ListingForm } from "~/modules/listings/components/listing-form.tsx";
 import { parseListingForm, refuse, submitIfAsked } from "~/modules/listings/form-actions.server.ts";
@@ -17,6 +18,7 @@ const typeParam = z.object({ type: z.enum(LISTING_TYPES).optional() });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
+  await requireVerifiedEmail(actor.id);
   const parsed = typeParam.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const [organisations, options, locale] = await Promise.all([listPostingOrganisations(actor), getListingFormOptions(), getLocale(request)]);
   return json({ type: parsed.success ? (parsed.data.type ?? null) : null, organisations, options, locale });
@@ -24,6 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
+  await requireVerifiedEmail(actor.id);
   const formData = await readForm(request);
   const parsed = parseListingForm(formData);
   if (!parsed.ok) return parsed.response;

@@ -8,7 +8,7 @@ import { useTranslation } from "react-i18next";
 import { HoneypotInputs } from "~/components/honeypot.tsx";
 import { ErrorList, Field } from "~/components/forms.tsx";
 import { logIn } from "~/modules/auth/accounts.server.ts";
-import { guardPublicForm } from "~/modules/auth/guards.server.ts";
+import { refuseSpam, tooManyAttempts } from "~/modules/auth/guards.server.ts";
 import { loginSchema } from "~/modules/auth/schema.ts";
 import { getUserId, startSession } from "~/modules/auth/session.server.ts";
 
@@ -19,17 +19,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readForm(request);
-  const blocked = await guardPublicForm("login", formData, context.clientIp);
-  if (blocked) return blocked;
+  const spam = await refuseSpam(formData);
+  if (spam) return spam;
   const submission = parseWithZod(formData, { schema: loginSchema });
   if (submission.status !== "success") {
     return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }
-  const userId = await logIn(submission.value, { ipAddress: context.clientIp });
-  if (!userId) {
+  const result = await logIn(submission.value, { ipAddress: context.clientIp });
+  if (!result.ok && result.reason === "rate-limited") return tooManyAttempts(result.retryAfterSeconds);
+  if (!result.ok) {
     // One answer for an unknown e-mail and a wrong password.
     return json(submission.reply({ formErrors: ["errors.badCredentials"], hideFields: ["password"] }), { status: 400 });
   }
+  const userId = result.userId;
   const cookie = await startSession(userId, request, context);
   return redirect(submission.value.redirectTo ?? "/dashboard", { headers: { "Set-Cookie": cookie } });
 }
@@ -63,6 +65,9 @@ export default function LoginPage() {
           {t("login.submit")}
         </button>
       </Form>
+      <p className="muted">
+        <Link to="/forgot-password">{t("accounts.forgot.link")}</Link>
+      </p>
       <p className="muted">
         {t("login.noAccount")} <Link to="/signup">{t("nav.signup")}</Link>
       </p>

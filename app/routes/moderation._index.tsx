@@ -32,6 +32,9 @@ export default function ModerationQueuePage() {
     <section>
       <h1>{t("moderation.title")}</h1>
       <p className="lead">{t("moderation.lead")}</p>
+      <p>
+        <Link to="/moderation/organisations">{t("verification.queue.link")}</Link>
+      </p>
       <Form method="get" className="form-inline filters">
         <label>
           {t("moderation.type")}{" "}

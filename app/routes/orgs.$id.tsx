@@ -3,7 +3,9 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { GeneralErrorBoundary } from "~/components/error-boundary.tsx";
+import { VerifiedBadge } from "~/components/verified-badge.tsx";
 import { invariantResponse } from "~/lib/http.server.ts";
+import { getActor } from "~/modules/auth/actor.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { formatDate } from "~/modules/i18n/format.ts";
 import { provinceLabel } from "~/modules/listings/labels.ts";
@@ -14,11 +16,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const organisation = await getOrganisationProfile(params.id ?? "");
   invariantResponse(organisation, "Not found", { status: 404 });
-  return json({ organisation, locale: await getLocale(request) });
+  const actor = await getActor(request);
+  return json({ organisation, isMember: actor?.organisationIds.includes(organisation.id) ?? false, locale: await getLocale(request) });
 }
 
 export default function OrganisationPage() {
-  const { organisation: o, locale } = useLoaderData<typeof loader>();
+  const { organisation: o, isMember, locale } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <article className="org-page">
@@ -27,11 +30,16 @@ export default function OrganisationPage() {
         <h1 dir="auto">{o.name}</h1>
         <p className="muted">
           {[provinceLabel(o.province, locale), t("org.memberSince", { date: formatDate(o.createdAt, locale) })].filter(Boolean).join(" · ")}
-          {o.verifiedAt ? <span className="badge badge--verified">{t("org.verified")}</span> : null}
+          {o.verifiedAt ? <VerifiedBadge /> : null}
         </p>
         {o.description ? (
           <p className="lead pre-line" dir="auto">
             {o.description}
+          </p>
+        ) : null}
+        {isMember ? (
+          <p>
+            <Link to={`/orgs/${o.id}/verification`}>{t("verification.link")}</Link>
           </p>
         ) : null}
         {o.website ? (

@@ -8,7 +8,9 @@ import { useTranslation } from "react-i18next";
 import { HoneypotInputs } from "~/components/honeypot.tsx";
 import { ErrorList, Field } from "~/components/forms.tsx";
 import { signUp } from "~/modules/auth/accounts.server.ts";
-import { guardPublicForm } from "~/modules/auth/guards.server.ts";
+import { refuseSpam, tooManyAttempts } from "~/modules/auth/guards.server.ts";
+import { newPasswordProblem } from "~/modules/auth/password.server.ts";
+import { checkRateLimit, consumeRateLimit } from "~/modules/auth/rate-limit.server.ts";
 import { signupSchema } from "~/modules/auth/schema.ts";
 import { getUserId, startSession } from "~/modules/auth/session.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
@@ -22,18 +24,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readForm(request);
-  const blocked = await guardPublicForm("signup", formData, context.clientIp);
-  if (blocked) return blocked;
+  const spam = await refuseSpam(formData);
+  if (spam) return spam;
   const submission = parseWithZod(formData, { schema: signupSchema });
-  if (submission.status !== "success") {
-    return json(submission.reply({ hideFields: ["password", "confirmPassword"] }), { status: 400 });
-  }
+  const hideFields = ["password", "confirmPassword"];
+  if (submission.status !== "success") return json(submission.reply({ hideFields }), { status: 400 });
+  const passwordProblem = newPasswordProblem(submission.value.password);
+  if (passwordProblem) return json(submission.reply({ fieldErrors: { password: [passwordProblem] }, hideFields }), { status: 400 });
+  // Only accounts made (and addresses found taken) count: a room of people correcting their forms is not held back.
+  const limit = await checkRateLimit("signup", context.clientIp);
+  if (!limit.allowed) return tooManyAttempts(limit.retryAfterSeconds);
   const result = await signUp(submission.value, { ipAddress: context.clientIp, locale: await getLocale(request) });
-  if (!result.ok) {
-    return json(submission.reply({ fieldErrors: { email: ["errors.emailTaken"] }, hideFields: ["password", "confirmPassword"] }), {
-      status: 400,
-    });
-  }
+  await consumeRateLimit("signup", context.clientIp);
+  if (!result.ok) return json(submission.reply({ fieldErrors: { email: ["errors.emailTaken"] }, hideFields }), { status: 400 });
   const cookie = await startSession(result.userId, request, context);
   return redirect(submission.value.redirectTo ?? "/dashboard", { headers: { "Set-Cookie": cookie } });
 }
@@ -71,6 +74,25 @@ export default function SignupPage() {
           errors={fields.confirmPassword.errors}
           inputProps={{ ...getInputProps(fields.confirmPassword, { type: "password" }), autoComplete: "new-password" }}
         />
+        <div className={fields.consent.errors?.length ? "field field--invalid" : "field"}>
+          <label className="check">
+            <input
+              type="checkbox"
+              name={fields.consent.name}
+              id={fields.consent.id}
+              value="on"
+              required
+              aria-invalid={fields.consent.errors?.length ? true : undefined}
+              aria-describedby={fields.consent.errors?.length ? `${fields.consent.id}-error` : undefined}
+            />
+            <span>
+              {t("accounts.consent.before")} <Link to="/terms" target="_blank">{t("legal.terms.title")}</Link> {t("accounts.consent.and")}{" "}
+              <Link to="/privacy" target="_blank">{t("legal.privacy.title")}</Link>
+              {t("accounts.consent.after")}
+            </span>
+          </label>
+          <ErrorList id={`${fields.consent.id}-error`} errors={fields.consent.errors} />
+        </div>
         <ErrorList id={form.errorId} errors={form.errors} />
         <button type="submit" className="button" disabled={navigation.state === "submitting"}>
           {t("signup.submit")}

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import type { Prisma } from "../../app/generated/prisma/client.ts";
 import { prisma } from "../../app/lib/db.server.ts";
 import { analyzeCatalogueTables, refreshCatalogueCounts } from "../../app/modules/listings/catalogue-counts.server.ts";
+import { newVerificationDocumentKey, storeVerificationDocument } from "../../app/modules/orgs/verification-documents.server.ts";
 import { createListing, createMembership, createOrganisation, createUser } from "../../tests/factories/index.ts";
 import { loadDemoOperations } from "./demo-operations.ts";
 
@@ -35,6 +36,33 @@ export function readDemoCatalogue(): { organisations: DemoOrganisation[]; listin
   return JSON.parse(readFileSync(new URL("./demo-catalogue.json", import.meta.url), "utf8"));
 }
 
+/** The demo organisation whose registration waits for a broker (every other one is verified). */
+export const DEMO_PENDING_VERIFICATION = "thanh-dat-mech";
+
+/** A one-page PDF that reads as a registration certificate: something for the demo broker to open. */
+export function demoRegistrationPdf(lines: string[]): Buffer {
+  // Latin-1 text in the standard Helvetica font: the marks are dropped (Đ → D), as the font has no Vietnamese glyphs.
+  const ascii = (s: string) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").replace(/[()\\]/g, "");
+  const text = lines.map((line, i) => `BT /F1 ${i === 0 ? 16 : 11} Tf 56 ${780 - i * 24} Td (${ascii(line)}) Tj ET`).join("\n");
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+    `<< /Length ${Buffer.byteLength(text, "latin1")} >>\nstream\n${text}\nendstream`,
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+  ];
+  let body = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  objects.forEach((object, i) => {
+    offsets.push(Buffer.byteLength(body, "latin1"));
+    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(body, "latin1");
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, "latin1");
+}
+
 const big = (v: number | null | undefined) => (v === null || v === undefined ? null : BigInt(v));
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -60,9 +88,10 @@ export async function loadDemoData(log: (line: string) => void = () => {}) {
       website: o.website ?? null,
       description: o.description ?? "",
       taxCode: o.taxCode ?? null,
-      verifiedAt: new Date(),
+      ...(o.key === DEMO_PENDING_VERIFICATION ? { verificationStatus: "PENDING" as const } : { verificationStatus: "VERIFIED" as const, verifiedAt: new Date() }),
     });
     orgIds.set(o.key, created.id);
+    if (o.key === DEMO_PENDING_VERIFICATION) await submitDemoRegistration(created.id, o);
   }
 
   const centre = catalogue.organisations.find((o) => o.kind === "BROKER_CENTER")!;
@@ -133,6 +162,32 @@ export async function loadDemoData(log: (line: string) => void = () => {}) {
   await analyzeCatalogueTables();
   await refreshCatalogueCounts();
   return { organisations: catalogue.organisations.length, listings: catalogue.listings.length };
+}
+
+/** The pending organisation's submission, with its document in the upload store. */
+async function submitDemoRegistration(organisationId: string, o: DemoOrganisation) {
+  const registrationNumber = o.taxCode ?? "0000000000";
+  const document = demoRegistrationPdf([
+    "GIAY CHUNG NHAN DANG KY DOANH NGHIEP",
+    `Ten doanh nghiep: ${o.name}`,
+    `Ma so doanh nghiep: ${registrationNumber}`,
+    "Ban sao de minh hoa (du lieu demo Techex)",
+  ]);
+  const documentKey = newVerificationDocumentKey(organisationId, "pdf");
+  await storeVerificationDocument(documentKey, document, "application/pdf");
+  await prisma.organisationVerification.create({
+    data: {
+      organisationId,
+      registrationKind: "ENTERPRISE_CODE",
+      registrationNumber,
+      registeredName: o.name,
+      documentKey,
+      documentName: "giay-chung-nhan-dang-ky-doanh-nghiep.pdf",
+      documentType: "application/pdf",
+      documentBytes: document.length,
+      documentSha256: createHash("sha256").update(document).digest("hex"),
+    },
+  });
 }
 
 /** Loads the demo data unless the database already has users or listings. */

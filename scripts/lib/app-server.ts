@@ -5,6 +5,10 @@ import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, installGlobals, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type Request as ExpressRequest, type Response as ExpressResponse } from "express";
+import { matchRoutes, type AgnosticRouteObject } from "@remix-run/router";
+import { parseEnv } from "../../app/lib/env.server.ts";
+import { logger, requestIdFrom, runWithRequestId } from "../../app/lib/logger.server.ts";
+import { metrics, statusClass } from "../../app/lib/metrics.server.ts";
 import { crossSiteRefusal, cspNonce, malformedUrlReason, securityHeaders } from "../../app/lib/security.server.ts";
 import { ROOT } from "./setup-database.ts";
 
@@ -55,6 +59,37 @@ function forwardedHost(req: ExpressRequest): string | undefined {
   return req.get("Host");
 }
 
+/** The build's routes as the router's tree, to name the route a URL reaches. */
+const routeTrees = new WeakMap<ServerBuild, AgnosticRouteObject[]>();
+function routeTree(build: ServerBuild): AgnosticRouteObject[] {
+  let tree = routeTrees.get(build);
+  if (!tree) {
+    const routes = Object.values(build.routes);
+    const childrenOf = (parentId: string | undefined): AgnosticRouteObject[] =>
+      routes
+        .filter((route) => route.parentId === parentId)
+        .map((route) =>
+          route.index
+            ? { id: route.id, index: true, path: route.path, caseSensitive: route.caseSensitive }
+            : { id: route.id, path: route.path, caseSensitive: route.caseSensitive, children: childrenOf(route.id) },
+        );
+    tree = childrenOf(undefined);
+    routeTrees.set(build, tree);
+  }
+  return tree;
+}
+
+/**
+ * The Remix route id a request reached, as the metrics label: the `?_data` route of a data
+ * request when the build has it, else the deepest route matching the path, else "unmatched".
+ * Never the URL itself: ids and tokens in paths would make a series per listing.
+ */
+function routeIdOf(build: ServerBuild, pathname: string, dataRoute: unknown): string {
+  if (typeof dataRoute === "string" && Object.hasOwn(build.routes, dataRoute)) return dataRoute;
+  const matches = matchRoutes(routeTree(build), pathname);
+  return matches?.at(-1)?.route.id ?? "unmatched";
+}
+
 export async function startAppServer(options: {
   port: number;
   dev?: boolean;
@@ -66,27 +101,52 @@ export async function startAppServer(options: {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", options.trustProxy ?? 0);
-  const production = process.env.NODE_ENV === "production";
-  const appUrl = process.env.APP_URL;
+  const settings = parseEnv(process.env);
+  const production = settings.NODE_ENV === "production";
+  const appUrl = settings.APP_URL;
   // Stripe's checkout is where the feature and fee forms go on to (form-action covers the redirect);
   // with STRIPE_API_URL (a local stand-in, only in tests) its checkout pages are on that origin.
-  const formTargets = ["https://checkout.stripe.com", ...(process.env.STRIPE_API_URL ? [new URL(process.env.STRIPE_API_URL).origin] : [])];
+  const formTargets = ["https://checkout.stripe.com", ...(settings.STRIPE_API_URL ? [new URL(settings.STRIPE_API_URL).origin] : [])];
+  // Every request gets an id (a proxy's X-Request-Id when it is a safe token), sent back as
+  // X-Request-Id and written on each log line of its work; its time goes to /metrics by route.
+  app.use((req, res, next) => {
+    const requestId = requestIdFrom(req.get("X-Request-Id"));
+    res.setHeader("X-Request-Id", requestId);
+    const started = performance.now();
+    res.on("finish", () => {
+      const seconds = (performance.now() - started) / 1000;
+      // A Remix answer's route is named here, after the answer has gone, not on the request's way in.
+      const label = res.locals.remix ? routeIdOf(build, req.path, req.query._data) : (res.locals.routeLabel as string | undefined);
+      const route = label ?? "static";
+      metrics().httpDuration.observe({ route, method: req.method, status: statusClass(res.statusCode) }, seconds);
+      // Static files are not logged, one line each would drown the rest.
+      if (label !== undefined) runWithRequestId(requestId, () => logger.info("request", { method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }));
+    });
+    runWithRequestId(requestId, next);
+  });
   app.use((req, res, next) => {
     const nonce = cspNonce();
     res.locals.cspNonce = nonce;
     addSecurityHeaders(res, securityHeaders({ nonce, production, dev: options.dev, formTargets }));
     const [rawPath = "/", rawQuery = ""] = splitUrl(req.originalUrl);
     const malformed = malformedUrlReason(rawPath, rawQuery);
-    if (malformed) return void res.status(400).type("text/plain").send(`Bad request: ${malformed}.\n`);
+    if (malformed) {
+      res.locals.routeLabel = "refused";
+      return void res.status(400).type("text/plain").send(`Bad request: ${malformed}.\n`);
+    }
     const refusal = crossSiteRefusal({ method: req.method, path: rawPath, header: (name) => req.get(name), host: forwardedHost(req) }, appUrl);
-    if (refusal) return void res.status(403).type("text/plain").send(`Forbidden: a change must come from this site's own pages (${refusal}).\n`);
+    if (refusal) {
+      res.locals.routeLabel = "refused";
+      return void res.status(403).type("text/plain").send(`Forbidden: a change must come from this site's own pages (${refusal}).\n`);
+    }
     next();
   });
   // Violations of the policy above, as browsers report them: logged, nothing stored.
   app.post("/csp-report", express.json({ type: ["application/csp-report", "application/json", "application/reports+json"], limit: "16kb" }), (req, res) => {
+    res.locals.routeLabel = "csp-report";
     const report = ((req.body as { "csp-report"?: Record<string, unknown> } | undefined)?.["csp-report"] ?? req.body) as Record<string, unknown>;
     if (options.onCspReport) options.onCspReport(report);
-    else console.warn(JSON.stringify({ time: new Date().toISOString(), level: "warn", message: "csp violation", report }));
+    else logger.warn("csp violation", { report });
     res.status(204).end();
   });
   app.use(compression());
@@ -98,7 +158,11 @@ export async function startAppServer(options: {
       mode,
       getLoadContext: (req, res) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown", cspNonce: res.locals.cspNonce as string }),
     });
-  app.all("*", handler(options.dev ? "development" : "production"));
+  const remix = handler(options.dev ? "development" : "production");
+  app.all("*", (req, res, next) => {
+    res.locals.remix = true;
+    return remix(req, res, next);
+  });
 
   if (options.dev) {
     const { watch } = await import("node:fs");

@@ -9,7 +9,7 @@ import { logger } from "../../app/lib/logger.server.ts";
 export function logUnhandledRejections() {
   process.on("unhandledRejection", (reason) => {
     logger.error("unhandled promise rejection (a bug: a failure nobody handled)", {
-      error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason),
+      err: reason instanceof Error ? reason : new Error(String(reason)),
     });
   });
 }

@@ -29,6 +29,8 @@ export async function startServices(env: Env, log: (line: string) => void): Prom
       const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pglite"), port: await portOr(54329) });
       stops.push(pg.stop);
       databaseUrl = pg.url;
+      // For psql, and for the smoke test's transaction beside the app's queries.
+      log(`embedded PostgreSQL listening on ${pg.url}`);
       embedded.push("PostgreSQL (PGlite)");
     }
     let meiliHost = env.MEILI_HOST;

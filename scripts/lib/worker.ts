@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { Logger, run, type Runner, type WorkerEvents } from "graphile-worker";
 import { env } from "../../app/lib/env.server.ts";
 import { logger } from "../../app/lib/logger.server.ts";
+import { metrics } from "../../app/lib/metrics.server.ts";
 import { watchWorkerLiveness } from "../../app/modules/jobs/liveness.server.ts";
 import { crontab, taskList } from "../../app/modules/jobs/tasks.server.ts";
 import { scheduleStartupReconcile } from "../../app/modules/search/reconcile.server.ts";
@@ -16,7 +17,7 @@ const workerLogger = new Logger((scope) => (level, message, meta) => {
   const attempt = /attempt (\d+) of (\d+)/.exec(message);
   // The first lines that say something: a Prisma error's message starts with a blank line.
   if (level === "error" && attempt && attempt[1] !== attempt[2]) return logger.warn(firstLines(message), data);
-  if (level === "error") return logger.error(message, { ...data, meta: meta ? Object.keys(meta) : undefined });
+  if (level === "error") return logger.error(message, { ...data, meta: meta ? Object.keys(meta) : undefined, err: meta?.error instanceof Error ? meta.error : undefined });
   if (level === "warning") return logger.warn(message, data);
   if (level === "info") return logger.info(message, data);
   return logger.debug(message, data);
@@ -44,6 +45,8 @@ function firstLines(message: string, count = 3): string {
 export async function startWorker(databaseUrl: string, options: { concurrency?: number } = {}): Promise<Runner> {
   const concurrency = options.concurrency ?? env().WORKER_CONCURRENCY;
   const events: WorkerEvents = new EventEmitter();
+  // Every failed attempt, retried or not, counts in /metrics under its task.
+  events.on("job:error", ({ job }) => metrics().jobFailures.inc({ task: job.task_identifier }));
   const liveness = watchWorkerLiveness({ connectionString: databaseUrl, events });
   let runner: Runner;
   try {

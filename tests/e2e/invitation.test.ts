@@ -47,6 +47,7 @@ describe("joining an organisation by invitation", () => {
     await page.getByLabel("E-mail").fill(address);
     await page.getByLabel("Mật khẩu", { exact: true }).fill("mat-khau-2026");
     await page.getByLabel("Nhập lại mật khẩu").fill("mat-khau-2026");
+    await page.getByLabel(/Tôi đã đọc và đồng ý/).check();
     await page.getByRole("button", { name: "Tạo tài khoản" }).click();
     await page.waitForURL(`**${link}`);
     await shot(page, "ready");

@@ -31,6 +31,7 @@ describe("a new member's first visit", () => {
     await page.getByLabel("E-mail").fill("huy.do@example.test");
     await page.getByLabel("Mật khẩu", { exact: true }).fill("mat-khau-2026");
     await page.getByLabel("Nhập lại mật khẩu").fill("mat-khau-khac-1");
+    await page.getByLabel(/Tôi đã đọc và đồng ý/).check();
     await page.getByRole("button", { name: "Tạo tài khoản" }).click();
     await expect.poll(() => page.getByText("Hai mật khẩu không khớp nhau.").count()).toBe(1);
     expect(await prisma.user.count({ where: { email: "huy.do@example.test" } })).toBe(0);

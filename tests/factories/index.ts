@@ -31,6 +31,8 @@ export async function createUser(
     data: {
       name: "Nguyễn Văn Thử",
       passwordHash: await passwordHashFor(password),
+      // Verified unless a test is about verification ({ emailVerifiedAt: null }): only self sign-ups start unverified.
+      emailVerifiedAt: new Date(),
       ...data,
       email,
       roles: { create: roles.map((name) => ({ role: { connect: { name } } })) },

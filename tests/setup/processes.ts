@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 export interface Spawned {
   child: ChildProcess;
@@ -20,7 +20,12 @@ export interface Spawned {
 export function spawnScript(script: string, args: string[], options: { env: NodeJS.ProcessEnv; detached?: boolean }): Spawned {
   // One node process with tsx's loader, as the Dockerfile runs the server: the tsx CLI would stand
   // between the test and the script and SIGKILL it when a relayed signal is not acknowledged in 30 ms.
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { env: options.env, detached: options.detached ?? false, stdio: ["ignore", "pipe", "pipe"] });
+  return spawnCommand(process.execPath, ["--import", "tsx", script, ...args], options);
+}
+
+/** Any command (`npm start`, say) run the same way as spawnScript. */
+export function spawnCommand(command: string, args: string[], options: { env: Record<string, string | undefined>; detached?: boolean; cwd?: string }): Spawned {
+  const child = spawn(command, args, { env: options.env as NodeJS.ProcessEnv, cwd: options.cwd, detached: options.detached ?? false, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   const check = () => {
@@ -71,6 +76,33 @@ export function spawnScript(script: string, args: string[], options: { env: Node
       });
     },
   };
+}
+
+/** Every process below `pid` (children, theirs, …), read from /proc, with its command name (at most 15 characters). */
+export function descendantsOf(pid: number): { pid: number; name: string }[] {
+  const children = new Map<number, { pid: number; name: string }[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    // "pid (name) state ppid …", where the name may hold spaces and parentheses.
+    const close = stat.lastIndexOf(")");
+    const ppid = Number(stat.slice(close + 2).split(" ")[1]);
+    const siblings = children.get(ppid) ?? [];
+    siblings.push({ pid: Number(entry), name: stat.slice(stat.indexOf("(") + 1, close) });
+    children.set(ppid, siblings);
+  }
+  const found: { pid: number; name: string }[] = [];
+  for (let next = [pid]; next.length; ) {
+    const below = next.flatMap((p) => children.get(p) ?? []);
+    found.push(...below);
+    next = below.map((p) => p.pid);
+  }
+  return found;
 }
 
 /** Whether a process with this id exists (a zombie counts as gone). */

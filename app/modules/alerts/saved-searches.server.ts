@@ -1,5 +1,5 @@
 import type { Prisma } from "~/generated/prisma/client.ts";
-import { prisma } from "~/lib/db.server.ts";
+import { prisma, type Tx } from "~/lib/db.server.ts";
 import { forbidden, notFound } from "~/lib/http.server.ts";
 import { holds, type Actor } from "~/modules/auth/permissions.ts";
 import type { Locale } from "~/modules/i18n/config.ts";
@@ -45,6 +45,7 @@ export async function describeSearch(params: SearchParams, locale: Locale): Prom
   if (params.condition.length) parts.push(params.condition.map((v) => t(`condition.${v}`)).join(", "));
   if (params.priceMin !== undefined || params.priceMax !== undefined) parts.push(`${params.priceMin ?? 0}–${params.priceMax ?? "∞"} ₫`);
   if (params.featured) parts.push(t("alerts.summary.featured"));
+  if (params.verified) parts.push(t("search.facet.verified"));
   if (params.lang) parts.push(params.lang);
   const text = parts.length ? parts.join(" · ") : t("alerts.summary.all");
   return text.length > NAME_MAX ? `${text.slice(0, NAME_MAX - 1)}…` : text;
@@ -137,3 +138,8 @@ export async function unsubscribeSavedSearch(id: string): Promise<{ name: string
 }
 
 export type { SavedFilters };
+
+/** For account deletion: the user's saved searches (their deliveries go with them). */
+export async function deleteSavedSearchesOf(tx: Tx, userId: string): Promise<void> {
+  await tx.savedSearch.deleteMany({ where: { userId } });
+}

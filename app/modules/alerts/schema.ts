@@ -32,13 +32,14 @@ export interface SavedFilters {
   priceMin?: number;
   priceMax?: number;
   featured?: "1";
+  verified?: "1";
   lang?: string;
   org?: string;
   sort?: SearchParams["sort"];
 }
 
 const LISTS = ["sector", "province", "ip", "mode", "condition"] as const;
-const SINGLES = ["type", "trl", "priceMin", "priceMax", "featured", "lang", "org"] as const;
+const SINGLES = ["type", "trl", "priceMin", "priceMax", "featured", "verified", "lang", "org"] as const;
 
 /** Parsed search parameters → what a saved search stores (page and page size are not part of a search). */
 export function toSavedFilters(params: SearchParams): SavedFilters {

@@ -1,11 +1,17 @@
 import { prisma } from "~/lib/db.server.ts";
 import { recordAudit } from "~/modules/audit/audit.server.ts";
+import { PRIVACY_VERSION, TERMS_VERSION } from "~/modules/legal/versions.ts";
+import { queueAccountEmail } from "./account-email.server.ts";
 import { hashPassword, verifyPassword } from "./password.server.ts";
+import { checkRateLimit, clearRateLimit, consumeRateLimit } from "./rate-limit.server.ts";
 import type { LoginInput, SignupInput } from "./schema.ts";
 
 export type SignUpResult = { ok: true; userId: string } | { ok: false; reason: "email-taken" };
 
-/** Creates a user with the "member" role. */
+/**
+ * Creates a user with the "member" role and an unverified address, records their consent to
+ * the current terms and privacy notice, and queues the e-mail that verifies the address.
+ */
 export async function signUp(
   input: Pick<SignupInput, "name" | "email" | "password">,
   meta: { ipAddress?: string; locale?: string } = {},
@@ -25,8 +31,22 @@ export async function signUp(
         },
         select: { id: true },
       });
+      await tx.consent.createMany({
+        data: [
+          { userId: created.id, document: "TERMS", version: TERMS_VERSION, ipAddress: meta.ipAddress ?? null },
+          { userId: created.id, document: "PRIVACY", version: PRIVACY_VERSION, ipAddress: meta.ipAddress ?? null },
+        ],
+      });
+      await queueAccountEmail(tx, created.id, "VERIFY_EMAIL");
       await recordAudit(
-        { actorId: created.id, action: "auth.signup", entityType: "User", entityId: created.id, ipAddress: meta.ipAddress },
+        {
+          actorId: created.id,
+          action: "auth.signup",
+          entityType: "User",
+          entityId: created.id,
+          data: { termsVersion: TERMS_VERSION, privacyVersion: PRIVACY_VERSION },
+          ipAddress: meta.ipAddress,
+        },
         tx,
       );
       return created;
@@ -39,17 +59,34 @@ export async function signUp(
   }
 }
 
-/** The user's id when the e-mail and password match an enabled account; null otherwise, in the same time. */
-export async function logIn(input: Pick<LoginInput, "email" | "password">, meta: { ipAddress?: string } = {}) {
+export type LogInResult = { ok: true; userId: string } | { ok: false; reason: "bad-credentials" } | { ok: false; reason: "rate-limited"; retryAfterSeconds: number };
+
+/**
+ * Signs in when the e-mail and password match an enabled account (an unknown e-mail takes the
+ * same time and gets the same answer). Only failures count against the limits: 50 per IP
+ * address (an office behind one address) and 10 per account address (guessing one password
+ * from many addresses), each per 15 minutes; a successful login clears its account's count.
+ */
+export async function logIn(input: Pick<LoginInput, "email" | "password">, meta: { ipAddress?: string } = {}): Promise<LogInResult> {
+  const ip = meta.ipAddress ?? "unknown";
+  for (const [name, key] of [["loginFailedIp", ip], ["loginFailedAccount", input.email]] as const) {
+    const limit = await checkRateLimit(name, key);
+    if (!limit.allowed) return { ok: false, reason: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
+  }
   const user = await prisma.user.findUnique({
     where: { email: input.email },
     select: { id: true, passwordHash: true, disabledAt: true },
   });
   const ok = await verifyPassword(user?.passwordHash ?? null, input.password);
-  if (!user || !ok || user.disabledAt) return null;
+  if (!user || !ok || user.disabledAt) {
+    await consumeRateLimit("loginFailedIp", ip);
+    await consumeRateLimit("loginFailedAccount", input.email);
+    return { ok: false, reason: "bad-credentials" };
+  }
+  await clearRateLimit("loginFailedAccount", input.email);
   await prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
   await recordAudit({ actorId: user.id, action: "auth.login", entityType: "User", entityId: user.id, ipAddress: meta.ipAddress });
-  return user.id;
+  return { ok: true, userId: user.id };
 }
 
 /**
@@ -74,6 +111,7 @@ export async function getUserSummary(userId: string) {
       id: true,
       name: true,
       email: true,
+      emailVerifiedAt: true,
       locale: true,
       roles: { select: { role: { select: { name: true } } } },
       memberships: {

@@ -65,6 +65,7 @@ const BROKER: PermissionString[] = [
   "listing:moderate:any",
   "listing:import:any",
   "organisation:read:any",
+  "organisation:moderate:any",
   "inquiry:read:assigned",
   "inquiry:update:assigned",
   "inquiry:takeover:any",

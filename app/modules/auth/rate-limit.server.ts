@@ -7,8 +7,21 @@ import { singleton } from "~/lib/singleton.server.ts";
  * (rate-limiter-flexible's Prisma store; expired rows are pruned by a nightly job).
  */
 export const LIMITS = {
-  signup: { points: 5, duration: 60 * 60 },
-  login: { points: 10, duration: 15 * 60 },
+  /**
+   * Accounts made (or addresses found taken) from one IP address: a training room of 30 people
+   * behind one office address signs up together; forms sent back with mistakes are not counted.
+   */
+  signup: { points: 50, duration: 60 * 60 },
+  /** Failed logins from one IP address (a whole office mistyping); successful ones are not counted. */
+  loginFailedIp: { points: 50, duration: 15 * 60 },
+  /** Failed logins for one address, from anywhere (password guessing); a successful login clears it. */
+  loginFailedAccount: { points: 10, duration: 15 * 60 },
+  /** "Forgot password" forms from one IP address. */
+  passwordResetIp: { points: 20, duration: 60 * 60 },
+  /** Reset e-mails to one address: more requests are answered the same way but send nothing. */
+  passwordResetAccount: { points: 3, duration: 60 * 60 },
+  /** Verification e-mails one signed-in person asks for again. */
+  verificationResend: { points: 5, duration: 60 * 60 },
   inquiry: { points: 20, duration: 60 * 60 },
   /** Inquiries sent by one user, whatever network they use. */
   inquiryUser: { points: 10, duration: 60 * 60 },
@@ -44,6 +57,20 @@ export async function consumeRateLimit(name: LimitName, key: string): Promise<Ra
     }
     throw rejection;
   }
+}
+
+/** Whether `key` has used up its points, without counting an attempt (limits that count only failures). */
+export async function checkRateLimit(name: LimitName, key: string): Promise<RateLimitResult> {
+  const res = await limiter(name).get(key);
+  if (res && res.consumedPoints >= LIMITS[name].points) {
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+  }
+  return { allowed: true };
+}
+
+/** Forgets what `key` has used (a successful login clears its account's failures). */
+export async function clearRateLimit(name: LimitName, key: string): Promise<void> {
+  await limiter(name).delete(key);
 }
 
 export async function pruneRateLimits(now = new Date()): Promise<number> {

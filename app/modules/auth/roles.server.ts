@@ -1,4 +1,4 @@
-import { prisma } from "~/lib/db.server.ts";
+import { prisma, type Tx } from "~/lib/db.server.ts";
 import { forbidden, notFound } from "~/lib/http.server.ts";
 import { recordAudit } from "~/modules/audit/audit.server.ts";
 import { holds, type Actor, type RoleName } from "./permissions.ts";
@@ -68,4 +68,15 @@ export async function listUsersWithRoles(actor: Actor, query: string, page: numb
     prisma.user.count({ where }),
   ]);
   return { users, total, page, pageSize };
+}
+
+/** Whether the user is the only enabled administrator of the site (who must not leave it without one). */
+export async function isLastAdmin(tx: Tx, userId: string): Promise<boolean> {
+  const admins = await tx.userRole.findMany({ where: { role: { name: "admin" }, user: { disabledAt: null } }, select: { userId: true }, take: 2 });
+  return admins.length === 1 && admins[0]!.userId === userId;
+}
+
+/** For account deletion: takes every platform role from the user. */
+export async function revokeAllRoles(tx: Tx, userId: string): Promise<void> {
+  await tx.userRole.deleteMany({ where: { userId } });
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { createCookieSessionStorage, redirect } from "@remix-run/node";
 import { env } from "~/lib/env.server.ts";
-import { prisma } from "~/lib/db.server.ts";
+import { prisma, type Tx } from "~/lib/db.server.ts";
 import { singleton } from "~/lib/singleton.server.ts";
 
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -47,15 +47,28 @@ async function cookieSession(request: Request) {
   return sessionStorage().getSession(request.headers.get("Cookie"));
 }
 
+/** How stale `lastSeenAt` may get: recording every request would be a write per page. */
+export const LAST_SEEN_EVERY_MS = 5 * 60 * 1000;
+
 /** The signed-in user's id, or null (expired, deleted or disabled sessions count as signed out). */
 export async function getUserId(request: Request): Promise<string | null> {
-  const sessionId = (await cookieSession(request)).get("sessionId");
+  const sessionId = await currentSessionId(request);
   if (!sessionId) return null;
+  const now = new Date();
   const session = await prisma.session.findFirst({
-    where: { id: sessionId, expiresAt: { gt: new Date() }, user: { disabledAt: null } },
-    select: { userId: true },
+    where: { id: sessionId, expiresAt: { gt: now }, user: { disabledAt: null } },
+    select: { userId: true, lastSeenAt: true },
   });
-  return session?.userId ?? null;
+  if (!session) return null;
+  if (!session.lastSeenAt || now.getTime() - session.lastSeenAt.getTime() > LAST_SEEN_EVERY_MS) {
+    await prisma.session.updateMany({ where: { id: sessionId }, data: { lastSeenAt: now } });
+  }
+  return session.userId;
+}
+
+/** The id of the Session row the request's cookie names (valid or not), to tell "this device" apart. */
+export async function currentSessionId(request: Request): Promise<string | null> {
+  return (await cookieSession(request)).get("sessionId") ?? null;
 }
 
 export async function requireUserId(request: Request): Promise<string> {
@@ -94,6 +107,27 @@ export async function endSession(request: Request): Promise<string> {
   const sessionId = cookie.get("sessionId");
   if (sessionId) await prisma.session.deleteMany({ where: { id: sessionId } });
   return sessionStorage().destroySession(cookie);
+}
+
+/** A user's sessions that still work, the most recently used first. */
+export function listActiveSessions(userId: string, now = new Date()) {
+  return prisma.session.findMany({
+    where: { userId, expiresAt: { gt: now } },
+    orderBy: [{ lastSeenAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
+    select: { id: true, createdAt: true, lastSeenAt: true, ipAddress: true, userAgent: true },
+  });
+}
+
+/** Signs the user out everywhere but `keepSessionId` (this device); returns how many sessions ended. */
+export async function endOtherSessions(userId: string, keepSessionId: string | null, tx: Tx = prisma as unknown as Tx): Promise<number> {
+  const { count } = await tx.session.deleteMany({ where: { userId, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) } });
+  return count;
+}
+
+/** Ends one of the user's own sessions; another user's session id ends nothing. */
+export async function endUserSession(userId: string, sessionId: string): Promise<boolean> {
+  const { count } = await prisma.session.deleteMany({ where: { id: sessionId, userId } });
+  return count > 0;
 }
 
 /** Nightly: drop expired session rows. */

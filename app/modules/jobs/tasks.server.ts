@@ -1,6 +1,7 @@
 import type { TaskList } from "graphile-worker";
 import { logger } from "~/lib/logger.server.ts";
 import { pruneRateLimits } from "~/modules/auth/rate-limit.server.ts";
+import { accountCron, accountTasks } from "~/modules/auth/tasks.server.ts";
 import { pruneExpiredSessions } from "~/modules/auth/session.server.ts";
 import { expireListings } from "~/modules/listings/listings.server.ts";
 import { listingCron, listingTasks } from "~/modules/listings/tasks.server.ts";
@@ -24,6 +25,7 @@ export const taskList: TaskList = {
   ...alertTasks,
   ...paymentTasks,
   ...organisationTasks,
+  ...accountTasks,
   /** The search outbox: one listing's document, re-read and upserted or deleted. */
   [INDEX_LISTING_TASK]: async (payload) => {
     const { listingId } = payload as { listingId?: unknown };
@@ -61,4 +63,5 @@ export const crontab = [
   ...paymentCron,
   ...reconcileCron,
   ...listingCron,
+  ...accountCron,
 ].join("\n");

@@ -1,16 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
-import path from "node:path";
-import {
-  createReadableStreamFromReadable,
-  unstable_parseMultipartFormData,
-  type UploadHandler,
-  type UploadHandlerPart,
-} from "@remix-run/node";
+import { unstable_parseMultipartFormData, type UploadHandler, type UploadHandlerPart } from "@remix-run/node";
 import { prisma } from "~/lib/db.server.ts";
-import { env } from "~/lib/env.server.ts";
 import { notFound } from "~/lib/http.server.ts";
+import { logger } from "~/lib/logger.server.ts";
+import { storage, type ListedObject } from "~/lib/storage.server.ts";
 import { getActor } from "~/modules/auth/actor.server.ts";
 import { can, scopeOf, type Actor } from "~/modules/auth/permissions.ts";
 import { publicListingWhere } from "./catalogue.server.ts";
@@ -180,19 +173,8 @@ export function isStorageKey(key: string): boolean {
   return KEY_PATTERN.test(key);
 }
 
-/** Read at call time, so tests and tools can point it elsewhere. */
-export function uploadDir(): string {
-  const { UPLOAD_DIR, DATA_DIR } = env();
-  return path.resolve(UPLOAD_DIR ?? path.join(DATA_DIR, "uploads"));
-}
-
-function pathOf(key: string): string {
-  if (!isStorageKey(key)) throw new Error(`not a storage key: ${JSON.stringify(key)}`);
-  const root = uploadDir();
-  const full = path.resolve(root, key);
-  if (!full.startsWith(root + path.sep)) throw new Error(`storage key escapes the upload directory: ${key}`);
-  return full;
-}
+/** The local driver's directory (orgs/verification-documents.server.ts still writes there itself). */
+export { uploadDir } from "~/lib/storage.server.ts";
 
 const newStorageKey = (listingId: string, ext: string) => `listings/${listingId}/${randomBytes(16).toString("hex")}.${ext}`;
 
@@ -368,6 +350,15 @@ async function countByKind(db: Pick<typeof prisma, "attachment">, listingId: str
   return counts;
 }
 
+/** The store refused or did not answer: the person is told to try again, nothing is recorded. */
+export const STORAGE_UNAVAILABLE = "attachments.errors.storageUnavailable";
+
+class StoreFailed extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
 class Refused extends Error {
   constructor(readonly errors: AttachmentError[]) {
     super("refused");
@@ -376,8 +367,10 @@ class Refused extends Error {
 
 /**
  * Stores a batch of files, all or nothing: every file is checked before anything is
- * written, files go to temporary names and are renamed in place only inside the
- * transaction that records them, and whatever was written is removed on failure.
+ * written, the files are stored before the transaction that records them (so a
+ * committed row always has its file), and whatever was stored is removed when that
+ * transaction fails. Files a crash leaves without a row are swept later
+ * (sweepOrphanedAttachmentFiles); until then no row names them, so none is served.
  */
 export async function addAttachments(actor: Actor, listingId: string, files: File[]): Promise<AttachmentResult<{ added: AttachmentView[] }>> {
   const listing = await requireAttachmentEditor(actor, listingId);
@@ -394,15 +387,12 @@ export async function addAttachments(actor: Actor, listingId: string, files: Fil
   errors.push(...countErrors(await countByKind(prisma, listing.id), checked));
   if (errors.length) return { ok: false, errors };
 
-  const dir = path.join(uploadDir(), "listings", listing.id);
-  const staged = checked.map((file) => {
-    const storageKey = newStorageKey(listing.id, file.type.ext);
-    const finalPath = pathOf(storageKey);
-    return { file, storageKey, finalPath, tempPath: `${finalPath}.${randomBytes(6).toString("hex")}.tmp` };
-  });
+  const store = storage();
+  const staged = checked.map((file) => ({ file, storageKey: newStorageKey(listing.id, file.type.ext) }));
   try {
-    await mkdir(dir, { recursive: true });
-    for (const s of staged) await writeFile(s.tempPath, s.file.bytes, { flag: "wx", mode: 0o644 });
+    // Settled, not raced: the clean-up below must not run while a put is still writing.
+    const stored = await Promise.allSettled(staged.map((s) => store.put(s.storageKey, s.file.bytes, { contentType: s.file.type.contentType })));
+    for (const result of stored) if (result.status === "rejected") throw new StoreFailed(result.reason);
     const rows = await prisma.$transaction(async (tx) => {
       // Serialises uploads to one listing, so two requests can't both pass the count check.
       await tx.$queryRaw`SELECT id FROM "Listing" WHERE id = ${listing.id} FOR UPDATE`;
@@ -426,14 +416,17 @@ export async function addAttachments(actor: Actor, listingId: string, files: Fil
         })),
         select: viewSelect,
       });
-      for (const s of staged) await rename(s.tempPath, s.finalPath);
       return created;
     });
     const byKey = new Map(rows.map((r) => [r.storageKey, r]));
     return { ok: true, added: staged.map((s) => toView(byKey.get(s.storageKey)!)) };
   } catch (error) {
-    await Promise.all(staged.flatMap((s) => [rm(s.tempPath, { force: true }), rm(s.finalPath, { force: true })]));
+    await Promise.all(staged.map((s) => removeStoredFile(s.storageKey)));
     if (error instanceof Refused) return { ok: false, errors: error.errors };
+    if (error instanceof StoreFailed) {
+      logger.warn("could not store uploaded files", { listingId: listing.id, error: error.message });
+      return { ok: false, errors: [{ file: "", message: STORAGE_UNAVAILABLE }] };
+    }
     throw error;
   }
 }
@@ -445,14 +438,21 @@ async function requireAttachment(actor: Actor, listingId: string, attachmentId: 
   return attachment;
 }
 
-/** Deletes the row, then the file (a file left behind by a crash is harmless; a row without its file is not). */
+/** Removes a stored file; one that can't be removed now is left for the sweep, never an error for the caller. */
+async function removeStoredFile(storageKey: string) {
+  await storage()
+    .delete(storageKey)
+    .catch((error: Error) => logger.warn("could not remove a stored file; the orphan sweep will", { storageKey, error: error.message }));
+}
+
+/** Deletes the row, then the file (a file left behind is swept later; a row without its file would be lost). */
 export async function removeAttachment(actor: Actor, listingId: string, attachmentId: string): Promise<AttachmentResult> {
   const attachment = await requireAttachment(actor, listingId, attachmentId);
   await prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "Listing" WHERE id = ${listingId} FOR UPDATE`;
     await tx.attachment.delete({ where: { id: attachment.id } });
   });
-  if (isStorageKey(attachment.storageKey)) await rm(pathOf(attachment.storageKey), { force: true });
+  if (isStorageKey(attachment.storageKey)) await removeStoredFile(attachment.storageKey);
   return { ok: true };
 }
 
@@ -504,14 +504,54 @@ export async function openAttachmentForRequest(request: Request, storageKey: str
     select: { kind: true, contentType: true, originalName: true },
   });
   if (!attachment) return null;
-  const file = pathOf(storageKey);
-  const info = await stat(file).catch(() => null);
-  if (!info?.isFile()) return null;
-  return {
-    body: createReadableStreamFromReadable(createReadStream(file)),
-    kind: attachment.kind,
-    contentType: attachment.contentType,
-    byteSize: info.size,
-    fileName: attachment.originalName,
+  const file = await storage()
+    .get(storageKey)
+    .catch((error: Error) => {
+      logger.warn("could not read a stored file", { storageKey, error: error.message });
+      throw new Response("Files are unavailable for a moment; please try again.", {
+        status: 503,
+        headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "30", "X-Content-Type-Options": "nosniff" },
+      });
+    });
+  if (!file) return null;
+  return { body: file.body, kind: attachment.kind, contentType: attachment.contentType, byteSize: file.byteSize, fileName: attachment.originalName };
+}
+
+// ---------------------------------------------------------------------------
+// Sweeping
+
+/** An upload stores its files before its row commits: younger files may still get their row. */
+export const ORPHAN_GRACE_MS = 24 * 60 * 60 * 1000;
+const SWEEP_BATCH = 500;
+
+/**
+ * Removes the files under listings/ that no attachment names and that are older than
+ * the grace period: what a crash between storing and committing, a failed removal, or
+ * a deleted listing (its rows go with it) left behind. Local temporary files included.
+ */
+export async function sweepOrphanedAttachmentFiles(options: { now?: Date; graceMs?: number } = {}): Promise<{ checked: number; removed: number }> {
+  const cutoff = (options.now ?? new Date()).getTime() - (options.graceMs ?? ORPHAN_GRACE_MS);
+  const store = storage();
+  let checked = 0;
+  let removed = 0;
+  let batch: ListedObject[] = [];
+  const flush = async () => {
+    const keys = batch.map((o) => o.key);
+    const rows = await prisma.attachment.findMany({ where: { storageKey: { in: keys } }, select: { storageKey: true } });
+    const named = new Set(rows.map((r) => r.storageKey));
+    for (const key of keys) {
+      if (named.has(key)) continue;
+      await store.delete(key);
+      removed++;
+    }
+    checked += batch.length;
+    batch = [];
   };
+  for await (const object of store.list("listings/")) {
+    if (object.modifiedAt.getTime() > cutoff) continue;
+    batch.push(object);
+    if (batch.length >= SWEEP_BATCH) await flush();
+  }
+  if (batch.length) await flush();
+  return { checked, removed };
 }

@@ -62,7 +62,7 @@ export const cardSelect = {
   featuredUntil: true,
   trl: true,
   condition: true,
-  organisation: { select: { id: true, name: true } },
+  organisation: { select: { id: true, name: true, verifiedAt: true } },
   province: { select: { shortNameVi: true, nameEn: true } },
   sectors: { select: { sector: { select: { code: true, labelVi: true, labelEn: true } } }, take: 3 },
 } as const;

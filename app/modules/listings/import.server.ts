@@ -538,7 +538,7 @@ export async function importCatalogue(actor: Actor, options: ImportOptions): Pro
         // Another import created the same reference between our read and our write.
         rows.push(report("failed", [{ field: "externalRef", message: "import.errors.concurrentImport" }]));
       } else {
-        logger.error("import row failed unexpectedly", { fileName, line: row.line, error: String(error) });
+        logger.error("import row failed unexpectedly", { fileName, line: row.line, err: error });
         rows.push(report("failed", [{ field: "", message: "import.errors.unexpected" }]));
       }
     }

@@ -4,7 +4,7 @@ import { prisma, type Tx } from "~/lib/db.server.ts";
 import { singleton } from "~/lib/singleton.server.ts";
 import { logger } from "~/lib/logger.server.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
-import { USD_VND_RATE } from "~/modules/search/document.server.ts";
+import { usdVndRate } from "~/modules/search/document.server.ts";
 import { findCandidates, findCandidatesOfMany, NEED_TYPES, OFFER_TYPES } from "~/modules/search/related.server.ts";
 import { notifySuggested } from "./digest.server.ts";
 import { getTermStats } from "./idf.server.ts";
@@ -59,7 +59,7 @@ export type FactsRow = Prisma.ListingGetPayload<{ select: typeof factsSelect }>;
 
 function toVnd(amount: bigint | null, currency: "VND" | "USD" | null): number | null {
   if (amount === null) return null;
-  return currency === "USD" ? Number(amount) * USD_VND_RATE : Number(amount);
+  return currency === "USD" ? Number(amount) * usdVndRate() : Number(amount);
 }
 
 const sectorCodesOf = (row: FactsRow) => row.sectors.map((s) => s.sectorCode);

@@ -2,6 +2,7 @@ import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
 import { logger } from "~/lib/logger.server.ts";
 import { meiliErrorMessage } from "~/lib/meili.server.ts";
+import { metrics } from "~/lib/metrics.server.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
 import type { ListingDocument } from "~/modules/search/document.server.ts";
 import { findCandidates, NEED_TYPES, OFFER_TYPES } from "~/modules/search/related.server.ts";
@@ -134,6 +135,7 @@ export async function judgeRelated(listingId: string, limit = 6): Promise<{ list
       return { listings: rank(source, others, stats, limit), from: "search" };
     } catch (error) {
       logger.warn("related listings: search unavailable, using the database", { listingId, error: meiliErrorMessage(error) });
+      metrics().searchFallbacks.inc({ feature: "related-listings" });
       return { listings: await fromDatabase(source, stats, limit), from: "database" };
     }
   } catch (error) {

@@ -2,11 +2,12 @@ import { prisma } from "~/lib/db.server.ts";
 import { logger } from "~/lib/logger.server.ts";
 import { sendMail } from "~/lib/mailer.server.ts";
 import { unsubscribeUrl } from "~/modules/alerts/tokens.server.ts";
+import { channelFor } from "./preferences.server.ts";
 import { renderEmail } from "./render.server.ts";
 import { recipientLocale } from "./translate.server.ts";
 import type { NotificationPayloads } from "./types.ts";
 
-export type EmailOutcome = "sent" | "already-sent" | "missing" | "recipient-disabled" | "unsubscribed";
+export type EmailOutcome = "sent" | "already-sent" | "missing" | "recipient-disabled" | "unsubscribed" | "email-not-chosen";
 
 /**
  * Sends one notification's e-mail and records `emailedAt`. Idempotent: a
@@ -17,7 +18,7 @@ export type EmailOutcome = "sent" | "already-sent" | "missing" | "recipient-disa
 export async function sendNotificationEmail(notificationId: string): Promise<EmailOutcome> {
   const notification = await prisma.notification.findUnique({
     where: { id: notificationId },
-    select: { id: true, type: true, data: true, url: true, emailedAt: true, user: { select: { email: true, name: true, locale: true, disabledAt: true } } },
+    select: { id: true, userId: true, type: true, data: true, url: true, emailedAt: true, user: { select: { email: true, name: true, locale: true, disabledAt: true } } },
   });
   if (!notification) return "missing";
   if (notification.emailedAt) return "already-sent";
@@ -26,6 +27,8 @@ export async function sendNotificationEmail(notificationId: string): Promise<Ema
     logger.info("notification e-mail skipped: account disabled", { notificationId });
     return "recipient-disabled";
   }
+  // The preference may have changed between the event and this job: the latest choice decides.
+  if ((await channelFor(notification.userId, notification.type)) !== "IN_APP_AND_EMAIL") return "email-not-chosen";
   const alert = notification.type === "SAVED_SEARCH_ALERT" ? (notification.data as unknown as NotificationPayloads["SAVED_SEARCH_ALERT"]) : null;
   if (alert) {
     // Unsubscribed (or deleted) between the digest and its e-mail: the in-app notice stays, no e-mail.

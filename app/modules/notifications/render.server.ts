@@ -124,6 +124,15 @@ const renderers: { [K in NotificationKind]: Renderer<K> } = {
       items: [],
     };
   },
+  ORGANISATION_VERIFICATION: (d, t) => {
+    const kind = d.decision === "VERIFIED" ? "verified" : "rejected";
+    const body = t(`notifications.types.ORGANISATION_VERIFICATION.${kind}Body`, { organisationName: d.organisationName });
+    return {
+      title: t(`notifications.types.ORGANISATION_VERIFICATION.${kind}Title`, { organisationName: d.organisationName }),
+      body: d.reason ? `${body} ${t("notifications.types.ORGANISATION_VERIFICATION.reason", { reason: d.reason })}` : body,
+      items: [],
+    };
+  },
 };
 
 /** A notification's text in one language, written from its data. */

@@ -35,6 +35,8 @@ export interface NotificationPayloads {
   };
   SAVED_SEARCH_ALERT: { savedSearchId: string; searchName: string; count: number; listings: { id: string; title: string }[] };
   LISTING_EXPIRING: { listingId: string; listingTitle: string; expiresAt: string };
+  /** A broker verified or refused the recipient organisation's registration (reason when refused). */
+  ORGANISATION_VERIFICATION: { organisationId: string; organisationName: string; decision: "VERIFIED" | "REJECTED"; reason?: string };
 }
 
 export type NotificationKind = keyof NotificationPayloads;

@@ -42,6 +42,7 @@ export async function listMyOrganisations(userId: string) {
           id: true,
           name: true,
           kind: true,
+          verificationStatus: true,
           province: { select: { shortNameVi: true, nameEn: true } },
           _count: { select: { memberships: true, listings: true } },
         },
@@ -160,4 +161,37 @@ export async function findOrCreateOrganisation(tx: Tx, actor: Actor, ref: Organi
     tx,
   );
   return { ok: true, id: created.id };
+}
+
+/**
+ * For account deletion: organisations the user is the only OWNER of while others are members,
+ * which would be left with nobody to manage them. The person must make someone else an owner first.
+ */
+export async function organisationsOnlyOwnedBy(tx: Tx, userId: string): Promise<{ id: string; name: string }[]> {
+  const owned = await tx.membership.findMany({
+    where: { userId, role: "OWNER" },
+    select: { organisation: { select: { id: true, name: true, memberships: { select: { userId: true, role: true } } } } },
+  });
+  return owned
+    .map((m) => m.organisation)
+    .filter((org) => !org.memberships.some((o) => o.userId !== userId && o.role === "OWNER") && org.memberships.some((o) => o.userId !== userId))
+    .map(({ id, name }) => ({ id, name }));
+}
+
+/** For account deletion: ends every membership of the user; what the organisations own stays theirs. Returns the organisations left. */
+export async function endMembershipsOf(tx: Tx, userId: string): Promise<string[]> {
+  const memberships = await tx.membership.findMany({ where: { userId }, select: { organisationId: true } });
+  await tx.membership.deleteMany({ where: { userId } });
+  return memberships.map((m) => m.organisationId);
+}
+
+/** For `npm run users:create`: an organisation's name and kind, or null when no organisation has that id. */
+export async function findOrganisationKind(id: string): Promise<{ name: string; kind: string } | null> {
+  return prisma.organisation.findUnique({ where: { id }, select: { name: true, kind: true } });
+}
+
+/** For `npm run users:create`: makes the user a member of the organisation; an existing membership stays as it is. */
+export async function ensureMembership(tx: Tx, organisationId: string, userId: string, role: MembershipRole = "MEMBER"): Promise<void> {
+  const existing = await tx.membership.findFirst({ where: { organisationId, userId }, select: { id: true } });
+  if (!existing) await tx.membership.create({ data: { organisationId, userId, role } });
 }

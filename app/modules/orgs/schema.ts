@@ -62,3 +62,62 @@ export const pendingInvitationAnswerSchema = invitationAnswerSchema.extend({ inv
 
 export type InviteMemberInput = z.infer<typeof inviteMemberSchema>;
 export type OrganisationInput = z.infer<typeof organisationSchema>;
+
+// ---------------------------------------------------------------------------
+// Verification of an organisation's registration (docs/organisation-verification.md)
+
+export const REGISTRATION_KINDS = ["ENTERPRISE_CODE", "SCIENCE_TECHNOLOGY_REGISTRATION", "ESTABLISHMENT_DECISION"] as const;
+export type RegistrationKind = (typeof REGISTRATION_KINDS)[number];
+
+/**
+ * Mã số doanh nghiệp (= mã số thuế): 10 digits, or 10 + "-" + 3 for a branch. Only the format is
+ * checked: the check-digit rule that circulates (Decision 75/1998/QĐ-TCT) is not published in
+ * the current registration rules, and a refused genuine code would lock a company out; the
+ * broker checks the number against the national register anyway.
+ */
+export const ENTERPRISE_CODE = /^\d{10}(-\d{3})?$/;
+/** A certificate or decision number as printed: "A-1234", "123/QĐ-TTg", "05/ĐK-KHCN". */
+export const OTHER_REGISTRATION_NUMBER = /^[\p{L}\p{N}][\p{L}\p{N} ./-]{0,59}$/u;
+
+/** An enterprise code is typed with spaces or dots now and then ("0101 234 567"); they are dropped. */
+export function normaliseRegistrationNumber(kind: RegistrationKind, value: string): string {
+  const trimmed = value.trim().normalize("NFC");
+  return kind === "ENTERPRISE_CODE" ? trimmed.replace(/[\s.]/g, "") : trimmed.replace(/\s+/g, " ");
+}
+
+export const verificationSubmissionSchema = z
+  .object({
+    registrationKind: z.enum(REGISTRATION_KINDS, { errorMap: () => ({ message: "errors.chooseOne" }) }),
+    registrationNumber: singleLine(z.string({ required_error: "errors.required" }).min(1, "errors.required").max(60, "errors.tooLong")),
+    registeredName: singleLine(z.string({ required_error: "errors.required" }).min(2, "errors.nameTooShort").max(200, "errors.tooLong")),
+  })
+  .transform((v, ctx) => {
+    const registrationNumber = normaliseRegistrationNumber(v.registrationKind, v.registrationNumber);
+    const ok = v.registrationKind === "ENTERPRISE_CODE" ? ENTERPRISE_CODE.test(registrationNumber) : OTHER_REGISTRATION_NUMBER.test(registrationNumber);
+    if (!ok) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["registrationNumber"], message: v.registrationKind === "ENTERPRISE_CODE" ? "verification.errors.enterpriseCode" : "verification.errors.registrationNumber" });
+      return z.NEVER;
+    }
+    return { ...v, registrationNumber };
+  });
+
+export const VERIFICATION_REASON_LENGTH = { min: 10, max: 2000 } as const;
+
+/** A broker's decision on one submission; refusing needs a reason the organisation will read. */
+export const verificationDecisionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("verify"), submissionId: rowId }),
+  z.object({
+    intent: z.literal("reject"),
+    submissionId: rowId,
+    reason: multiLine(
+      z
+        .string({ required_error: "verification.errors.reasonRequired" })
+        .trim()
+        .min(VERIFICATION_REASON_LENGTH.min, "verification.errors.reasonRequired")
+        .max(VERIFICATION_REASON_LENGTH.max, "errors.tooLong"),
+    ),
+  }),
+]);
+
+export type VerificationSubmissionInput = z.infer<typeof verificationSubmissionSchema>;
+export type VerificationDecisionInput = z.infer<typeof verificationDecisionSchema>;

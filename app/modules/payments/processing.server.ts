@@ -53,7 +53,7 @@ export async function receiveStripeWebhook(rawBody: string, signature: string | 
   } catch (error) {
     // Nothing was stored: Stripe retries the delivery, so the payment is not lost.
     const { id, type } = (body ?? {}) as { id?: unknown; type?: unknown };
-    logger.error("stripe webhook processing failed", { eventId: String(id), type: String(type), error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    logger.error("stripe webhook processing failed", { eventId: String(id), type: String(type), err: error });
     return { status: 500, body: { error: "Processing failed; Stripe will retry" } };
   }
 }

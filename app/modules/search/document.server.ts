@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
+import { env } from "~/lib/env.server.ts";
 import { perWord } from "~/lib/memo.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
 import { conceptSynonyms, fold, markedToken } from "./query.ts";
@@ -23,6 +24,8 @@ export interface ListingDocument {
   sectorCodes: string[];
   organisationName: string;
   organisationId: string;
+  /** The organisation's registration was checked by the centre (its verifiedAt is set). */
+  verified: boolean;
   /** The description as plain text, capped. */
   description: string;
   /** Title, keywords and summary with diacritics folded (đ → d), for queries typed without them. */
@@ -64,7 +67,7 @@ export interface ListingDocument {
  * Bumped when toDocument changes what it derives from a row, so documents built the old way
  * are rebuilt (with the vocabulary's hash, documentVocabulary).
  */
-const DOCUMENT_SHAPE = 1;
+const DOCUMENT_SHAPE = 2;
 
 let vocabularyHash: string | null = null;
 
@@ -82,8 +85,10 @@ export function documentVocabulary(): string {
   return vocabularyHash;
 }
 
-/** VND per USD for price filters and sorting; a setting, not live market data. */
-export const USD_VND_RATE = Number(process.env.USD_VND_RATE ?? 25_000);
+/** VND per USD for price filters and sorting; a setting (USD_VND_RATE), not live market data. */
+export function usdVndRate(): number {
+  return env().USD_VND_RATE;
+}
 
 /** Markdown to searchable plain text. */
 function plain(markdown: string): string {
@@ -214,7 +219,7 @@ export const documentSelect = {
   featuredUntil: true,
   publishedAt: true,
   updatedAt: true,
-  organisation: { select: { id: true, name: true } },
+  organisation: { select: { id: true, name: true, verifiedAt: true } },
   province: { select: { shortNameVi: true, nameEn: true } },
   sectors: { select: { sector: { select: { code: true, labelVi: true, labelEn: true, parent: { select: { code: true, labelVi: true, labelEn: true } } } } } },
 } satisfies Prisma.ListingSelect;
@@ -223,7 +228,7 @@ type Row = Prisma.ListingGetPayload<{ select: typeof documentSelect }>;
 
 function toVnd(amount: bigint | null, currency: string | null): number | null {
   if (amount === null || currency === null) return null;
-  return currency === "USD" ? Number(amount) * USD_VND_RATE : Number(amount);
+  return currency === "USD" ? Number(amount) * usdVndRate() : Number(amount);
 }
 
 export function toDocument(row: Row, now = new Date()): ListingDocument {
@@ -253,6 +258,7 @@ export function toDocument(row: Row, now = new Date()): ListingDocument {
     sectorCodes: [...codes],
     organisationName: row.organisation.name,
     organisationId: row.organisation.id,
+    verified: row.organisation.verifiedAt !== null,
     description,
     folded: fold([row.title, row.keywords.join(" "), row.summary].join(" ")),
     concepts,

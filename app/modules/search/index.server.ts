@@ -34,6 +34,7 @@ export function listingIndexSettings(): Settings {
       "featured",
       "language",
       "organisationId",
+      "verified",
       "countryCode",
       "publishedAt",
       // Documents built with an older vocabulary are found by it at start (startup.server.ts).

@@ -1,6 +1,7 @@
 import type { Tx } from "~/lib/db.server.ts";
 import { addListingJobs } from "~/modules/jobs/add-jobs.server.ts";
 import { queueCatalogueCountsRefresh } from "~/modules/listings/catalogue-counts.server.ts";
+import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
 
 export const INDEX_LISTING_TASK = "search:index-listing";
 /** After this many failed attempts a job stays in the queue as dead, with its last error, for an admin. */
@@ -34,4 +35,13 @@ export async function enqueueListingSyncs(tx: Pick<Tx, "$executeRaw">, listingId
   if (listingIds.length === 0) return;
   await addListingJobs(tx, INDEX_LISTING_TASK, listingIds, { keyPrefix: "listing:", maxAttempts: INDEX_MAX_ATTEMPTS, queuePrefix: "search-index-", queues: INDEX_QUEUES });
   await queueCatalogueCountsRefresh(tx);
+}
+
+/**
+ * Queues the documents of an organisation's public listings after a change their documents
+ * carry (its verification: `verified`), in the caller's transaction.
+ */
+export async function enqueueOrganisationListingSyncs(tx: Pick<Tx, "$executeRaw" | "listing">, organisationId: string) {
+  const listings = await tx.listing.findMany({ where: { organisationId, ...publicListingWhere() }, select: { id: true } });
+  await enqueueListingSyncs(tx, listings.map((l) => l.id));
 }

@@ -27,6 +27,8 @@ export const searchParamsSchema = z.object({
   priceMin: z.coerce.number({ invalid_type_error: "errors.number" }).int("errors.wholeNumber").min(0, "errors.notNegative").max(1e15, "errors.tooLarge").optional(),
   priceMax: z.coerce.number({ invalid_type_error: "errors.number" }).int("errors.wholeNumber").min(0, "errors.notNegative").max(1e15, "errors.tooLarge").optional(),
   featured: z.enum(["1"]).optional(),
+  /** Only listings of organisations whose registration the centre verified. */
+  verified: z.enum(["1"]).optional(),
   lang: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, "errors.language").optional(),
   org: z.string().min(1).max(40).optional(),
   sort: z.enum(SORTS, { errorMap: () => ({ message: "errors.chooseOne" }) }).default("relevance"),
@@ -59,7 +61,7 @@ export interface SearchHit {
   /** Title and summary with matches between HIGHLIGHT_START and HIGHLIGHT_END. */
   highlight: { title: string; summary: string };
   language: string;
-  organisation: { id: string; name: string };
+  organisation: { id: string; name: string; verified: boolean };
   province: { code: string; nameVi: string; nameEn: string } | null;
   sectors: string[];
   featured: boolean;

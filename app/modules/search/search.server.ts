@@ -3,7 +3,8 @@ import { Prisma } from "~/generated/prisma/client.ts";
 import { prisma } from "~/lib/db.server.ts";
 import { logger } from "~/lib/logger.server.ts";
 import { indexName, meili, meiliErrorMessage } from "~/lib/meili.server.ts";
-import { documentSelect, toDocument, USD_VND_RATE, type ListingDocument } from "./document.server.ts";
+import { metrics } from "~/lib/metrics.server.ts";
+import { documentSelect, toDocument, usdVndRate, type ListingDocument } from "./document.server.ts";
 import { LISTINGS } from "./index.server.ts";
 import { fold, prepareQuery, searchText } from "./query.ts";
 import { keepCatalogueVocabularyFresh } from "./vocabulary.server.ts";
@@ -33,6 +34,7 @@ function filtersByFacet(params: SearchParams): Partial<Record<Facet | "other", s
       ...(params.priceMin !== undefined ? [`priceVnd >= ${params.priceMin}`] : []),
       ...(params.priceMax !== undefined ? [`priceVnd <= ${params.priceMax}`] : []),
       ...(params.featured ? ["featured = true"] : []),
+      ...(params.verified ? ["verified = true"] : []),
       ...(params.lang ? [`language = ${quote(params.lang)}`] : []),
       ...(params.org ? [`organisationId = ${quote(params.org)}`] : []),
     ],
@@ -51,7 +53,7 @@ function toHit(doc: ListingDocument & { _formatted?: Partial<Record<keyof Listin
       summary: typeof doc._formatted?.summary === "string" ? doc._formatted.summary : doc.summary,
     },
     language: doc.language,
-    organisation: { id: doc.organisationId, name: doc.organisationName },
+    organisation: { id: doc.organisationId, name: doc.organisationName, verified: doc.verified === true },
     province: doc.provinceCode ? { code: doc.provinceCode, nameVi: doc.provinceNames[0] ?? "", nameEn: doc.provinceNames[1] ?? "" } : null,
     sectors: doc.sectorCodes.filter((c) => c.includes(".")),
     featured: doc.featured,
@@ -146,11 +148,12 @@ async function searchPostgres(params: SearchParams, options: SearchOptions): Pro
   if (params.mode.length) conditions.push(Prisma.sql`l."transferModes"::text[] && ${params.mode}::text[]`);
   if (params.condition.length) conditions.push(Prisma.sql`l.condition::text IN (${Prisma.join(params.condition)})`);
   if (params.featured) conditions.push(Prisma.sql`l."featuredUntil" > ${now}`);
+  if (params.verified) conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "Organisation" o WHERE o.id = l."organisationId" AND o."verifiedAt" IS NOT NULL)`);
   if (params.lang) conditions.push(Prisma.sql`l.language = ${params.lang}`);
   if (params.org) conditions.push(Prisma.sql`l."organisationId" = ${params.org}`);
   const where = Prisma.join(conditions, " AND ");
   // The same VND normalisation as the index: USD prices at USD_VND_RATE.
-  const priceVnd = Prisma.sql`(CASE WHEN l.currency = 'USD' THEN l."priceMin" * ${USD_VND_RATE} ELSE l."priceMin" END)`;
+  const priceVnd = Prisma.sql`(CASE WHEN l.currency = 'USD' THEN l."priceMin" * ${usdVndRate()} ELSE l."priceMin" END)`;
   const order =
     params.sort === "newest"
       ? Prisma.sql`l."publishedAt" DESC`
@@ -197,6 +200,7 @@ async function search(params: SearchParams, options: SearchOptions): Promise<Sea
     // Whatever Meilisearch did (no answer within MEILI_SEARCH_TIMEOUT_MS, a refused
     // connection, an error status, an answer not shaped as expected), PostgreSQL answers.
     logger.warn("search fell back to PostgreSQL", { error: meiliErrorMessage(error) });
+    metrics().searchFallbacks.inc({ feature: "search" });
     return searchPostgres(params, options);
   }
 }

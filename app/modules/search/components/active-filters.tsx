@@ -34,6 +34,7 @@ export function useActiveFilters(
   if (params.priceMin !== undefined) add("priceMin", t("search.active.priceMin", { amount: formatMoney(params.priceMin, "VND", locale) }));
   if (params.priceMax !== undefined) add("priceMax", t("search.active.priceMax", { amount: formatMoney(params.priceMax, "VND", locale) }));
   if (params.featured) add("featured", t("listing.featured"));
+  if (params.verified) add("verified", t("search.active.verified"));
   if (params.lang) add("lang", t("search.active.language", { language: t(`contentLanguage.${params.lang}`, { defaultValue: params.lang }) }));
   if (params.org) add("org", t("search.active.organisation", { name: organisationName ?? params.org }));
   return filters;

@@ -298,6 +298,12 @@ export function SearchFilters({
           <span className="facet__label">{t("search.facet.featured")}</span>
         </label>
       </div>
+      <div className="facet">
+        <label className="facet__check" htmlFor="f-verified">
+          <input type="checkbox" id="f-verified" name="verified" value="1" checked={current.get("verified") === "1"} onChange={(e) => onChange(e.currentTarget.form)} />
+          <span className="facet__label">{t("search.facet.verified")}</span>
+        </label>
+      </div>
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import type { Locale } from "~/modules/i18n/config.ts";
 import { formatDate, formatMoney } from "~/modules/i18n/format.ts";
 import type { SearchHit } from "~/modules/search/schema.ts";
+import { VerifiedBadge } from "~/components/verified-badge.tsx";
 import { Highlight } from "./highlight.tsx";
 import type { SearchLabels } from "./search-labels.ts";
 
@@ -38,6 +39,7 @@ export function SearchHitCard({ hit, locale, labels }: { hit: SearchHit; locale:
         <Link to={`/orgs/${hit.organisation.id}`} className="listing-card__org" dir="auto">
           {hit.organisation.name}
         </Link>
+        {hit.organisation.verified ? <VerifiedBadge /> : null}
         <ul className="search-hit__facts">
           {facts.map((fact) => (
             <li key={fact}>{fact}</li>
