@@ -9,7 +9,7 @@ import { useNonce } from "~/components/nonce.tsx";
 import { HeaderSearch } from "~/components/search-box.tsx";
 import { getUserId } from "~/modules/auth/session.server.ts";
 import { getUserSummary } from "~/modules/auth/accounts.server.ts";
-import { honeypot } from "~/modules/auth/honeypot.server.ts";
+import { honeypotInputProps } from "~/modules/auth/honeypot.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { useChangeLanguage } from "~/modules/i18n/messages.ts";
 import { countUnread } from "~/modules/notifications/notifications.server.ts";
@@ -37,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       roles: user.roles.map((r) => r.role.name),
       unreadNotifications,
     },
-    honeypotInputProps: await honeypot().getInputProps(),
+    honeypotInputProps: honeypotInputProps(),
   });
 }
 

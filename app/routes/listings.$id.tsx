@@ -13,10 +13,8 @@ import { getNdaPanel } from "~/modules/inquiries/nda.server.ts";
 import { getLocale } from "~/modules/i18n/i18n.server.ts";
 import { formatDate, formatMoney } from "~/modules/i18n/format.ts";
 import { ListingCard } from "~/components/listing-card.tsx";
-import { listAttachments } from "~/modules/listings/attachments.server.ts";
-import { getPublicListing } from "~/modules/listings/catalogue.server.ts";
 import { attachmentsStylesheet, Gallery } from "~/modules/listings/components/gallery.tsx";
-import { getRelatedListings } from "~/modules/listings/queries.server.ts";
+import { getPublicListingPage, getRelatedListings } from "~/modules/listings/queries.server.ts";
 import { provinceLabel, sectorLabel } from "~/modules/listings/labels.ts";
 
 export const links: LinksFunction = () => [
@@ -30,14 +28,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
-  const listing = await getPublicListing(params.id ?? "");
-  invariantResponse(listing, "Not found", { status: 404 });
+  const actor = await getActor(request);
+  const page = await getPublicListingPage(params.id ?? "", { fresh: (organisationId) => actor?.organisationIds.includes(organisationId) ?? false });
+  invariantResponse(page, "Not found", { status: 404 });
+  const { listing, attachments } = page;
   const num = (v: bigint | null) => (v === null ? null : Number(v));
   const { description: _markdown, ...shown } = listing;
-  const actor = await getActor(request);
-  const [related, attachments, nda, openInquiryId] = await Promise.all([
+  const [related, nda, openInquiryId] = await Promise.all([
     getRelatedListings(listing),
-    listAttachments(listing.id),
     // Confidential details are loaded only for the owner and organisations that accepted the NDA.
     getNdaPanel(actor, listing.id),
     actor ? findOpenInquiryFor(actor, listing.id) : null,

@@ -151,7 +151,10 @@ export async function startAppServer(options: {
   });
   app.use(compression());
   app.use("/build", express.static(path.join(ROOT, "public", "build"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h" }));
+  // The other files of public/ (favicon, robots.txt) by name: a static handler in front of every
+  // page would look each page's path up on disk first (#17).
+  const publicFiles = express.static(path.join(ROOT, "public"), { maxAge: "1h", index: false, redirect: false });
+  app.use((req, res, next) => (/^\/[\w.-]+\.\w+$/.test(req.path) ? publicFiles(req, res, next) : next()));
   const handler = (mode: string) =>
     createRequestHandler({
       build: async () => build,

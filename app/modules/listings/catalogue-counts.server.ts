@@ -37,7 +37,8 @@ export interface CatalogueCounts {
  * Queues a refresh of the counts in the caller's transaction (it runs only if the change
  * commits). A refresh already waiting keeps its time, so changes never postpone it forever.
  */
-export async function queueCatalogueCountsRefresh(db: Pick<Tx, "$executeRaw">) {
+export async function queueCatalogueCountsRefresh(db: Pick<Tx, "$executeRaw">, listingIds: readonly string[] = []) {
+  announceCatalogueChange(listingIds);
   await db.$executeRaw`SELECT graphile_worker.add_job(
     ${REFRESH_CATALOGUE_COUNTS_TASK},
     '{}'::json,
@@ -47,6 +48,22 @@ export async function queueCatalogueCountsRefresh(db: Pick<Tx, "$executeRaw">) {
     job_key := ${JOB_KEY},
     job_key_mode := 'preserve_run_at'
   )`;
+}
+
+/**
+ * What keeps a copy of public pages in memory (the home page, listing pages) forgets it here:
+ * when a change the public can see is queued (with the listings it changes), and when the
+ * counts are stored anew. In-process only: another process's copy ages out on its own, within
+ * seconds (the counts lag as much).
+ */
+const catalogueChangeListeners = new Set<(listingIds: readonly string[]) => void>();
+
+export function onCatalogueChange(listener: (listingIds: readonly string[]) => void) {
+  catalogueChangeListeners.add(listener);
+}
+
+function announceCatalogueChange(listingIds: readonly string[]) {
+  for (const listener of catalogueChangeListeners) listener(listingIds);
 }
 
 /** The stored counts; on a database never counted, counted once now and stored. */
@@ -101,6 +118,7 @@ async function countAndStore({ onlyIfEmpty }: { onlyIfEmpty: boolean }): Promise
     await tx.catalogueCount.createMany({ data: rows });
     return rows;
   });
+  announceCatalogueChange([]);
   return fromRows(kept);
 }
 

@@ -1,5 +1,7 @@
+import { LRUCache } from "lru-cache";
 import { prisma } from "~/lib/db.server.ts";
-import { getCatalogueCounts } from "./catalogue-counts.server.ts";
+import { singleton } from "~/lib/singleton.server.ts";
+import { getCatalogueCounts, onCatalogueChange } from "./catalogue-counts.server.ts";
 import { renderMarkdown } from "./markdown.server.ts";
 
 /**
@@ -67,8 +69,31 @@ export const cardSelect = {
   sectors: { select: { sector: { select: { code: true, labelVi: true, labelEn: true } } }, take: 3 },
 } as const;
 
-/** The home page: the newest and featured public listings, and the catalogue's counts (kept by catalogue-counts.server.ts, never counted here). */
-export async function getHomePage() {
+/**
+ * The home page: the newest and featured public listings, and the catalogue's counts (kept by
+ * catalogue-counts.server.ts, never counted here). Every visitor sees the same page, so it is
+ * read at most once per HOME_TTL_MS in a process (a stale copy is served while the next is
+ * read): four queries per visit were most of the page's cost (#17). A listing change the
+ * public can see forgets it at once in the process that made it (onCatalogueChange, with the
+ * count refresh it queues); other processes see it within HOME_TTL_MS, as the counts lag.
+ */
+export async function getHomePage(): Promise<HomePage> {
+  return (await homePage.fetch())!;
+}
+
+const HOME_TTL_MS = 5_000;
+
+type HomePage = Awaited<ReturnType<typeof readHomePage>>;
+
+const homePage = singleton("home-page", () => {
+  // A change moves on to a new key (a cleared entry would abort a read in flight, failing its visitors).
+  let generation = 0;
+  const cache = new LRUCache<number, HomePage>({ max: 2, ttl: HOME_TTL_MS, allowStale: true, fetchMethod: () => readHomePage() });
+  onCatalogueChange(() => void generation++);
+  return { fetch: () => cache.fetch(generation) };
+});
+
+async function readHomePage() {
   const now = new Date();
   const where = publicListingWhere(now);
   const [latest, featured, counts, topSectors] = await Promise.all([

@@ -5,7 +5,9 @@ import { notFound } from "~/lib/http.server.ts";
 import { singleton } from "~/lib/singleton.server.ts";
 import { scopeOf, type Actor } from "~/modules/auth/permissions.ts";
 import { judgeRelated, type RelatedListing } from "~/modules/matching/related.server.ts";
-import { cardSelect, listingContentSelect, publicListingWhere } from "./catalogue.server.ts";
+import { listAttachments } from "./attachments.server.ts";
+import { onCatalogueChange } from "./catalogue-counts.server.ts";
+import { cardSelect, getPublicListing, listingContentSelect, publicListingWhere } from "./catalogue.server.ts";
 import { listingScopeWhere } from "./listings.server.ts";
 import { LISTING_STATUSES, type ListingStatus } from "./lifecycle.ts";
 import type { ListingTypeName } from "./schema.ts";
@@ -199,4 +201,46 @@ export async function getListingFormOptions() {
 /** The organisations the actor may post for. */
 export function listPostingOrganisations(actor: Actor) {
   return prisma.organisation.findMany({ where: { id: { in: [...actor.organisationIds] } }, orderBy: { name: "asc" }, select: { id: true, name: true } });
+}
+
+/**
+ * A public listing as its page shows it to any visitor, with its attachments. Most views of a
+ * listing come in bursts (a link shared, a listing on the home page), so each is read at most
+ * once per LISTING_PAGE_TTL_MS in a process (#17: those reads were a third of the page's cost).
+ * A change the public can see moves the listing on to a new key at once in the process that
+ * made it (onCatalogueChange); in another process it lags at most that long. Its own
+ * organisation's members always read it anew (`fresh`), so an edit, a new photo or a
+ * withdrawal shows at once to those who made it. Related listings are not kept here: the
+ * page reads their cards on every view, so a listing withdrawn elsewhere is never offered.
+ */
+export async function getPublicListingPage(id: string, options: { fresh?: (organisationId: string) => boolean } = {}) {
+  const kept = await listingPages.fetch(id);
+  if (kept && options.fresh?.(kept.listing.organisation.id)) return readListingPage(id);
+  return kept ?? null;
+}
+
+const LISTING_PAGE_TTL_MS = 5_000;
+
+type ListingPage = NonNullable<Awaited<ReturnType<typeof readListingPage>>>;
+
+const listingPages = singleton("listing-pages", () => {
+  // A changed listing moves on to a new key (deleting the entry would abort a read in flight,
+  // failing its visitors); the old entry ages out. Generations are numbered process-wide, so a
+  // forgotten one never brings an old entry back.
+  let counter = 0;
+  const generations = new LRUCache<string, number>({ max: 10_000 });
+  const cache = new LRUCache<string, ListingPage, string>({
+    max: 1_000,
+    ttl: LISTING_PAGE_TTL_MS,
+    fetchMethod: async (_key, _stale, { context }) => (await readListingPage(context)) ?? undefined,
+  });
+  onCatalogueChange((listingIds) => {
+    for (const id of listingIds) generations.set(id, ++counter);
+  });
+  return { fetch: (id: string) => cache.fetch(`${id}#${generations.get(id) ?? 0}`, { context: id }) };
+});
+
+async function readListingPage(id: string) {
+  const [listing, attachments] = await Promise.all([getPublicListing(id), listAttachments(id)]);
+  return listing && { listing, attachments };
 }

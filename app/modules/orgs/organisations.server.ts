@@ -3,6 +3,7 @@ import { prisma, type Tx } from "~/lib/db.server.ts";
 import { forbidden, notFound } from "~/lib/http.server.ts";
 import { recordAudit } from "~/modules/audit/audit.server.ts";
 import { holds, type Actor } from "~/modules/auth/permissions.ts";
+import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
 import type { OrganisationInput } from "./schema.ts";
 
 /** Creates an organisation with the actor as its OWNER. */
@@ -65,11 +66,12 @@ export async function getOrganisationProfile(id: string) {
       verifiedAt: true,
       createdAt: true,
       province: { select: { code: true, shortNameVi: true, nameEn: true } },
+      // What the page lists of each (#17: it sent every summary too, never shown), public ones only.
       listings: {
-        where: { status: "PUBLISHED" },
+        where: publicListingWhere(),
         orderBy: { publishedAt: "desc" },
         take: 50,
-        select: { id: true, type: true, title: true, summary: true, language: true, publishedAt: true },
+        select: { id: true, type: true, title: true, language: true },
       },
     },
   });

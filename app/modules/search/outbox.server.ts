@@ -34,7 +34,7 @@ export function enqueueListingSync(tx: Pick<Tx, "$executeRaw">, listingId: strin
 export async function enqueueListingSyncs(tx: Pick<Tx, "$executeRaw">, listingIds: readonly string[]) {
   if (listingIds.length === 0) return;
   await addListingJobs(tx, INDEX_LISTING_TASK, listingIds, { keyPrefix: "listing:", maxAttempts: INDEX_MAX_ATTEMPTS, queuePrefix: "search-index-", queues: INDEX_QUEUES });
-  await queueCatalogueCountsRefresh(tx);
+  await queueCatalogueCountsRefresh(tx, listingIds);
 }
 
 /**
