@@ -22,9 +22,12 @@ export function handleError(error: unknown, { request }: LoaderFunctionArgs | Ac
   if (request.signal.aborted) return;
   if (error instanceof Response) return;
   if (isRouteErrorResponse(error) && error.status < 500) return;
-  const url = new URL(request.url);
-  logger.error("request failed", { method: request.method, path: url.pathname, err: error instanceof Error ? error : new Error(String(error)) });
+  const path = new URL(request.url).pathname.replace(SECRET_PATH, "/$1/[redacted]");
+  logger.error("request failed", { method: request.method, path, err: error instanceof Error ? error : new Error(String(error)) });
 }
+
+/** Paths whose last part is a secret (one-time links): never written to a log. */
+const SECRET_PATH = /^\/(invitations|password|verify-email)\/[^/]+/;
 
 export default async function handleRequest(
   request: Request,

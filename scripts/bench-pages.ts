@@ -23,6 +23,7 @@ import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { percentile, scratchDatabase, syntheticListingCount } from "./lib/bench.ts";
 import { residentMemoryOf } from "./lib/memory-status.ts";
@@ -170,6 +171,17 @@ async function settle(pids: number[]) {
   }
 }
 
+/**
+ * The node options production gives the web process (docker-compose.yml's app service: its heap
+ * bound), so the app measured here holds memory as it does there.
+ */
+function productionNodeOptions(): string {
+  const compose = parseYaml(readFileSync(path.join(ROOT, "docker-compose.yml"), "utf8")) as { services: { app: { environment: Record<string, string> } } };
+  const options = compose.services.app.environment.NODE_OPTIONS;
+  if (!options) throw new Error("docker-compose.yml's app service sets no NODE_OPTIONS");
+  return options;
+}
+
 async function startApp(env: Record<string, string>): Promise<{ child: ChildProcess; baseUrl: string; output: () => string }> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -280,7 +292,7 @@ async function main() {
       const built = spawnSync(path.join(ROOT, "node_modules", ".bin", "remix"), ["build"], { cwd: ROOT, env: { ...process.env, NODE_ENV: "production" }, encoding: "utf8" });
       if (built.status !== 0) throw new Error(`remix build failed:\n${built.stdout}\n${built.stderr}`);
     }
-    console.log("starting the app (scripts/serve.ts, NODE_ENV=production, WORKER=off)…");
+    console.log(`starting the app (scripts/serve.ts, NODE_ENV=production, WORKER=off, NODE_OPTIONS=${productionNodeOptions()} as docker-compose.yml gives it)…`);
     app = await startApp({
       NODE_ENV: "production",
       DATABASE_URL: scratch.url,
@@ -292,6 +304,7 @@ async function main() {
       DEMO_DATA: "off",
       LOG_LEVEL: "warn",
       BENCH_BARE_ROUTE: "on",
+      NODE_OPTIONS: productionNodeOptions(),
     });
     await waitForMeiliTasks(meiliServer.host, meiliServer.masterKey);
     const appPid = app.child.pid!;
