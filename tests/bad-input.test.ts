@@ -171,9 +171,13 @@ function attemptsFor(route: AppRoute, cookie: string | undefined, actor: string)
   const attempts: Attempt[] = [];
   const add = (kind: string, target: string, init: Attempt["init"] = {}) => attempts.push({ kind: `${actor} ${kind}`, target, init: { ...init, headers: { ...auth, ...init.headers } } });
 
+  // The administrator gets the whole corpus; a visitor, whom most routes turn away before they read
+  // a field, gets the bad ids, bodies and a third of the queries (public actions such as /login
+  // read every field either way, and the administrator's pass sends them all).
+  const whole = actor === "admin";
   if (route.hasLoader) {
     for (const target of [url, ...badUrls]) add("GET id", target);
-    for (const query of badQueries(fields)) add("GET query", `${url}?${query}`);
+    for (const [i, query] of badQueries(fields).entries()) if (whole || i % 3 === 0) add("GET query", `${url}?${query}`);
     add("GET ?_data", `${url}?_data=${encodeURIComponent(route.id)}&page=-1`);
   }
   const formType = { "Content-Type": "application/x-www-form-urlencoded" };
@@ -186,7 +190,7 @@ function attemptsFor(route: AppRoute, cookie: string | undefined, actor: string)
   for (const target of badUrls) add("POST bad id", target, { method: "POST", headers: formType, body: "intent=x" });
   for (const intent of intents) {
     const extra: Record<string, string> = intent ? { intent } : {};
-    for (let shift = 0; shift < BAD_VALUES.length; shift++) add("POST fields", url, { method: "POST", headers: formType, body: form(fields, shift, extra) });
+    for (let shift = 0; shift < BAD_VALUES.length; shift += whole ? 1 : 4) add("POST fields", url, { method: "POST", headers: formType, body: form(fields, shift, extra) });
     const doubled = new URLSearchParams();
     for (const field of fields) {
       doubled.append(field, "1");

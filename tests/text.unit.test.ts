@@ -36,7 +36,7 @@ describe("toMultiLine", () => {
 
 describe("the shared schemas", () => {
   it("clean names, titles and e-mail addresses before they check their length", () => {
-    const signup = signupSchema.parse({ name: `${RLO}Trần\u0000 Thị  Lan\u200F`, email: ` LAN${RLO}@Example.test `, password: "mat-khau-an-toan-9", confirmPassword: "mat-khau-an-toan-9" });
+    const signup = signupSchema.parse({ name: `${RLO}Trần\u0000 Thị  Lan\u200F`, email: ` LAN${RLO}@Example.test `, password: "mat-khau-an-toan-9", confirmPassword: "mat-khau-an-toan-9", consent: "on" });
     expect(signup).toMatchObject({ name: "Trần Thị Lan", email: "lan@example.test" });
     // Nothing left once the controls are gone: refused like a blank name.
     expect(signupSchema.safeParse({ name: `${RLO}\u2066 `, email: "a@b.test", password: "x", confirmPassword: "x" }).error?.flatten().fieldErrors.name).toEqual(["errors.nameTooShort"]);
