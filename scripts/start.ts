@@ -93,6 +93,9 @@ async function main() {
   process.env.MEILI_HOST = services.meiliHost;
   if (services.meiliKey) process.env.MEILI_MASTER_KEY = services.meiliKey;
   process.env.NODE_ENV ??= dev ? "development" : "production";
+  // PGlite runs every statement on this one process's thread: hundreds take over 250 ms while
+  // demo data loads and the index is built. Only the really slow ones are worth a line here.
+  if (services.embedded.includes("PostgreSQL (PGlite)") && !process.env.SLOW_QUERY_MS) process.env.SLOW_QUERY_MS = "2000";
   // A local run serves plain http: keep the secret in DATA_DIR and let the cookie work without TLS.
   if (!env.SESSION_SECRET) {
     const { localSessionSecret } = await import("../app/modules/auth/session.server.ts");
