@@ -86,7 +86,8 @@ describe("an equipment offer from posting to the public page", () => {
     expect(await en.locator(".facts").textContent()).toContain("Condition");
     expect(await en.locator(".facts").textContent()).toContain("350,000,000");
     await en.screenshot({ path: path.join(ARTIFACTS, "listing-public-en.png"), fullPage: true });
-  });
+    // Four browser contexts and some forty steps: about 16 s alone, over 30 s beside the rest of CI.
+  }, 90_000);
 
   it("writes a Persian title right to left", async () => {
     const { organisation } = await createMemberWithOrganisation();
