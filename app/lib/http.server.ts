@@ -67,3 +67,18 @@ export async function readMultipartForm(request: Request, uploadHandler: UploadH
     throw json({ message: "The form could not be read." }, { status: 400 });
   }
 }
+
+/**
+ * RFC 6266 `Content-Disposition: attachment`: an ASCII fallback name plus the exact UTF-8 one.
+ * Vietnamese reads well without its marks ("Hồ sơ" → "Ho so"); anything else non-ASCII becomes "_".
+ */
+export function attachmentDisposition(fileName: string) {
+  const fallback = fileName
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/đ/g, "d")
+    .replace(/Đ/g, "D")
+    .replace(/[^\x20-\x7e]|["\\%;]/g, "_");
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}

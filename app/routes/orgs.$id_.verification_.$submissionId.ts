@@ -1,18 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { attachmentDisposition } from "~/lib/http.server.ts";
 import { getActor } from "~/modules/auth/actor.server.ts";
 import { openVerificationDocument } from "~/modules/orgs/verification.server.ts";
-
-/** RFC 6266: an ASCII fallback name plus the exact UTF-8 one. */
-function contentDisposition(fileName: string) {
-  const fallback = fileName
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/đ/g, "d")
-    .replace(/Đ/g, "D")
-    .replace(/[^\x20-\x7e]|["\\%;]/g, "_");
-  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
-}
 
 /** A registration document: for the organisation's members and the centre's brokers; 404 for everyone else. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -24,7 +13,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       "Content-Type": file.contentType,
       "Content-Length": String(file.byteSize),
       "X-Content-Type-Options": "nosniff",
-      "Content-Disposition": contentDisposition(file.fileName),
+      "Content-Disposition": attachmentDisposition(file.fileName),
       "Cache-Control": "private, no-store",
       "Content-Security-Policy": "sandbox",
     },
