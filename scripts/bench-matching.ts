@@ -92,6 +92,12 @@ async function main() {
       await prisma.listing.deleteMany({ where: { id: { in: previous.map((p) => p.id) } } });
       console.log(`  removed ${previous.length} listings of a previous run's import`);
     }
+    // Matching's term index in line (a database prepared before it existed is filled here: the backfill's rate).
+    const { reconcileMatchTerms } = await import("../app/modules/matching/terms.server.ts");
+    const started = performance.now();
+    const terms = await reconcileMatchTerms();
+    const seconds = (performance.now() - started) / 1000;
+    if (terms.written + terms.removed > 0) console.log(`  matching terms: ${terms.written.toLocaleString("en")} listings written, ${terms.removed} removed in ${seconds.toFixed(1)} s (${Math.round(terms.written / seconds).toLocaleString("en")} listings/s)`);
   } else {
     console.log(`generating ${args.count.toLocaleString("en")} listings…`);
     const generated = await generateListings(args.count, { seed: 42, batchSize: 2_000 });
@@ -189,21 +195,16 @@ async function main() {
     return { index: Number(row!.index), matching: Number(row!.matching) };
   };
 
-  const timingsBefore = { ...recomputeTimings };
-  console.log(`importing ${rows.length} rows with the worker running (concurrency ${args.concurrency}, load ${load()})…`);
-  const importStarted = performance.now();
-  const report = await importCatalogue(actor, { fileName: "bench.json", content: JSON.stringify(rows) });
-  const committed = performance.now();
-  if (report.refused || report.failed > 0) throw new Error(`import refused or rows failed: ${JSON.stringify(report.refused ?? report.rows.find((r) => r.status === "failed"))}`);
-  console.log(`  import committed in ${ms(committed - importStarted)}: ${report.created} created`);
-
-  // Probe search visibility once a second while the queue drains.
-  const probes = await prisma.listing.findMany({ where: { externalRef: { startsWith: "SYN-" } }, orderBy: { id: "desc" }, take: 600, select: { id: true } });
-  const visibility: { ms: number; phase: "indexing" | "matching" }[] = [];
+  // Probe search visibility once a second from the start of the import until the queue has drained:
+  // each probe is counted by what was running when it was made (the import, with indexing and
+  // matching beside it; then indexing; then matching alone).
+  const probes = await prisma.listing.findMany({ where: { externalRef: { startsWith: "SYN-" } }, orderBy: { id: "desc" }, take: 1_200, select: { id: true } });
+  const visibility: { ms: number; importing: boolean; index: number; matching: number }[] = [];
   let probing = true;
+  let importing = true;
   const probeLoop = (async () => {
     for (let i = 0; probing && i < probes.length; i++) {
-      const { index } = await pending();
+      const state = { importing, ...(await pending()) };
       const id = probes[i]!.id;
       const token = `benchvis${i}x${run}`;
       await prisma.$transaction(async (tx) => {
@@ -217,10 +218,19 @@ async function main() {
         if (performance.now() - start > 20 * 60_000) throw new Error(`change to ${id} not visible after 20 minutes`);
         await sleep(10);
       }
-      visibility.push({ ms: performance.now() - start, phase: index > 1 ? "indexing" : "matching" });
+      visibility.push({ ms: performance.now() - start, ...state });
       await sleep(1_000);
     }
   })();
+
+  const timingsBefore = { ...recomputeTimings };
+  console.log(`importing ${rows.length} rows with the worker running (concurrency ${args.concurrency}, load ${load()})…`);
+  const importStarted = performance.now();
+  const report = await importCatalogue(actor, { fileName: "bench.json", content: JSON.stringify(rows) });
+  const committed = performance.now();
+  importing = false;
+  if (report.refused || report.failed > 0) throw new Error(`import refused or rows failed: ${JSON.stringify(report.refused ?? report.rows.find((r) => r.status === "failed"))}`);
+  console.log(`  import committed in ${ms(committed - importStarted)}: ${report.created} created`);
 
   let indexDrained: number | null = null;
   let last = 0;
@@ -253,7 +263,7 @@ async function main() {
     .map(([k, v]) => `${k.slice(0, -2)} ${ms(v / Math.max(1, batches))}`)
     .join(", ");
   const stats = (values: number[]) => (values.length ? `p50 ${ms(percentile(values, 50))}   p95 ${ms(percentile(values, 95))}   (${values.length})` : "no sample");
-  const during = (phase: "indexing" | "matching") => visibility.filter((v) => v.phase === phase).map((v) => v.ms);
+  const of = (keep: (v: (typeof visibility)[number]) => boolean) => visibility.filter(keep).map((v) => v.ms);
   console.log(`
 Matching benchmark — ${total.toLocaleString("en")} published listings, ${cpus().length} cores, load average ${load()}
   match one changed listing (recomputeListing):
@@ -265,9 +275,12 @@ Matching benchmark — ${total.toLocaleString("en")} published listings, ${cpus(
     commit → search index caught up:  ${ms((indexDrained ?? settled) - committed)}
     matching batches:                 ${batches.toLocaleString("en")} of ${((recomputeTimings.listings - timingsBefore.listings) / Math.max(1, batches)).toFixed(1)} listings; per batch ${phases}
     commit → matching settled:        ${unsettled.index + unsettled.matching ? `NOT SETTLED after ${ms(settled - committed)}: ${unsettled.index} index, ${unsettled.matching} matching jobs left` : ms(settled - committed)}   (goal ≤ 300,000 ms; ${matches.toLocaleString("en")} matches involve the imported rows)
-  commit → visible in search, one change a second:
-    while the import was being indexed: ${stats(during("indexing"))}
-    while matching ran:                 ${stats(during("matching"))}   (goal p95 ≤ 1,000 ms)
+  commit → visible in search, one change a second from the import's start until settled:
+    while the import ran:               ${stats(of((v) => v.importing))}
+    after it, index jobs waiting:       ${stats(of((v) => !v.importing && v.index > 1))}
+    after it, matching jobs only:       ${stats(of((v) => !v.importing && v.index <= 1 && v.matching > 0))}
+    whenever matching jobs were waiting: ${stats(of((v) => v.matching > 0))}   (goal p95 ≤ 1,000 ms)
+    all probes:                         ${stats(of(() => true))}
 `);
   await disconnectDb();
   await meiliServer.stop();

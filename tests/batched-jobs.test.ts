@@ -4,7 +4,7 @@ import { meili } from "~/lib/meili.server.ts";
 import { taskList } from "~/modules/jobs/tasks.server.ts";
 import { MATCH_LISTING_TASK } from "~/modules/matching/enqueue.server.ts";
 import { resetTermStats } from "~/modules/matching/idf.server.ts";
-import { recomputeListings, recomputeNeed } from "~/modules/matching/matching.server.ts";
+import { recomputeListings, recomputeNeed, recomputeTimings } from "~/modules/matching/matching.server.ts";
 import { ensureListingsIndex, listingsIndex } from "~/modules/search/index.server.ts";
 import { INDEX_LISTING_TASK } from "~/modules/search/outbox.server.ts";
 import { syncListing } from "~/modules/search/sync.server.ts";
@@ -12,7 +12,7 @@ import { createListing, createOrganisation } from "./factories/index.ts";
 
 /**
  * Jobs that run at the same time share their expensive calls: the search outbox's jobs one
- * Meilisearch write, matching's jobs one multi-search. Each job still gets (and fails with)
+ * Meilisearch write, matching's jobs one candidate lookup. Each job still gets (and fails with)
  * its own listing's outcome, and a batch computes what the jobs one by one would.
  */
 const ids: Record<string, string> = {};
@@ -110,7 +110,7 @@ describe("search outbox jobs that run together", () => {
 });
 
 describe("matching jobs that run together", () => {
-  it("share one multi-search and give each listing what its own recompute gives", async () => {
+  it("run as one batch (one candidate lookup, no Meilisearch call) and give each listing what its own recompute gives", async () => {
     await prisma.match.deleteMany({});
     // One by one: the need's own list.
     await recomputeNeed(ids.need!);
@@ -119,9 +119,11 @@ describe("matching jobs that run together", () => {
     await prisma.match.deleteMany({});
 
     const searches = vi.spyOn(meili(), "multiSearch");
+    const batchesBefore = recomputeTimings.batches;
     try {
       await Promise.all([ids.need!, ids.offerA!, ids.offerB!, ids.draft!, "no-such-listing"].map((id) => runTask(MATCH_LISTING_TASK, id)));
-      expect(searches).toHaveBeenCalledTimes(1);
+      expect(recomputeTimings.batches - batchesBefore).toBe(1);
+      expect(searches).not.toHaveBeenCalled();
     } finally {
       searches.mockRestore();
     }
@@ -140,14 +142,18 @@ describe("matching jobs that run together", () => {
     await prisma.listing.update({ where: { id: ids.offerB }, data: { status: "PUBLISHED", archivedAt: null } });
   });
 
-  it("fail together when the candidate search fails, so every job is retried", async () => {
-    const searches = vi.spyOn(meili(), "multiSearch").mockRejectedValue(new Error("connect ECONNREFUSED 127.0.0.1:7700"));
+  it("fail together when the candidate lookup fails, so every job is retried", async () => {
+    // The term index is unreadable (a real failure of the lookup's statement, not a mock).
+    await prisma.$executeRawUnsafe(`ALTER TABLE "MatchTerm" RENAME TO "MatchTermAway"`);
     try {
+      const batchesBefore = recomputeTimings.batches;
       const outcomes = await Promise.allSettled([runTask(MATCH_LISTING_TASK, ids.need!), runTask(MATCH_LISTING_TASK, ids.offerA!)]);
       expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
-      expect(searches).toHaveBeenCalledTimes(1);
+      expect(outcomes.map((o) => (o as PromiseRejectedResult).reason.message)).toEqual([expect.stringMatching(/MatchTerm/), expect.stringMatching(/MatchTerm/)]);
+      expect(recomputeTimings.batches - batchesBefore).toBe(0);
     } finally {
-      searches.mockRestore();
+      await prisma.$executeRawUnsafe(`ALTER TABLE "MatchTermAway" RENAME TO "MatchTerm"`);
     }
   });
+
 });

@@ -134,7 +134,7 @@ export async function getListingForReview(actor: Actor, id: string) {
 }
 
 /**
- * How long a listing's related listings are kept once judged. Judging them is a multi-search and
+ * How long a listing's related listings are kept once judged. Judging them is a candidate lookup and
  * a text comparison of some 200 candidates (about 100 ms at 100,000 listings, most of a listing
  * page's cost), and the answer changes only as the catalogue does: a listing read again within
  * this time is answered from memory, and one read after it gets the old answer while a new one
@@ -142,7 +142,7 @@ export async function getListingForReview(actor: Actor, id: string) {
  * an older text; listings withdrawn since are left out by the read of the cards below.
  */
 const RELATED_TTL_MS = 10 * 60_000;
-/** A fallback's answer (search was down) is kept only this long, so the page returns to search's answer soon after it is back. */
+/** An answer given when the database failed (none) is kept only this long. */
 const RELATED_FALLBACK_TTL_MS = 30_000;
 
 const relatedCache = singleton(
@@ -154,7 +154,7 @@ const relatedCache = singleton(
       allowStale: true,
       fetchMethod: async (_key, _stale, { options, context }) => {
         const { listings, from } = await judgeRelated(context.listingId, context.take);
-        if (from !== "search") options.ttl = RELATED_FALLBACK_TTL_MS;
+        if (from !== "terms") options.ttl = RELATED_FALLBACK_TTL_MS;
         return listings;
       },
     }),
@@ -162,8 +162,7 @@ const relatedCache = singleton(
 
 /**
  * Listings related to this one, most related first (issue #11 §5): matching's judgement of
- * text, sector and type (judgeRelated, which falls back to PostgreSQL by sector when search is
- * down and never throws), kept for a while per version of the listing (RELATED_TTL_MS), shown
+ * text, sector and type (judgeRelated, from matching's term index; it never throws), kept for a while per version of the listing (RELATED_TTL_MS), shown
  * as cards. Only listings public now are shown.
  */
 export async function getRelatedListings(listing: { id: string; updatedAt: Date }, take = 6) {

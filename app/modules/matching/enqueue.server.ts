@@ -23,7 +23,7 @@ export const MATCH_QUEUES = 32;
  * that read the listing before a change must not write after the job that read it after):
  * every listing hashes to one of MATCH_QUEUES named queues, which run their jobs one at a
  * time. Jobs of different listings run side by side and the matcher recomputes those that
- * run together as one batch (one multi-search, one read), see matching/tasks.server.ts.
+ * run together as one batch (one candidate lookup, one read), see matching/tasks.server.ts.
  * A lower priority than the index jobs (graphile-worker runs smaller numbers first) keeps
  * waiting index jobs ahead of matching, so search stays current during bursts.
  */

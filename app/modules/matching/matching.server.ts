@@ -5,20 +5,20 @@ import { singleton } from "~/lib/singleton.server.ts";
 import { logger } from "~/lib/logger.server.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
 import { usdVndRate } from "~/modules/search/document.server.ts";
-import { findCandidates, findCandidatesOfMany, NEED_TYPES, OFFER_TYPES } from "~/modules/search/related.server.ts";
 import { notifySuggested } from "./digest.server.ts";
 import { getTermStats } from "./idf.server.ts";
+import { findTermCandidates, reconcileMatchTerms, type TermQuery } from "./terms.server.ts";
 import { MAX_PER_NEED, rankPairs, scorePair, type NeedFacts, type OfferFacts, type PairScore } from "./scoring.ts";
-import { listingSimilarity, listingTerms, queryTerms, vectorOf, type TermStats, type TextVector } from "./text.ts";
+import { listingSimilarity, listingTerms, tellingTerms, vectorOf, type TermStats, type TextVector } from "./text.ts";
 
 /**
- * Matching (DESIGN.md §3, docs/matching.md). Candidates come from one Meilisearch
- * multi-search (search/related.server.ts); each (need, offer) pair is then judged
+ * Matching (DESIGN.md §3, docs/matching.md). Candidates come from matching's own term index
+ * in PostgreSQL (terms.server.ts), one statement per listing or batch; each (need, offer) pair is then judged
  * in-process on the two listings' own texts (text.ts) and facts (scoring.ts), so a
  * pair's score is the same whichever side triggered it.
  *
- * - A changed need recomputes its own list: one multi-search for offers, one query.
- * - A changed offer is scored against the needs that may want it (one multi-search for
+ * - A changed need recomputes its own list: one candidate lookup for offers, one query.
+ * - A changed offer is scored against the needs that may want it (one candidate lookup for
  *   needs, plus the needs it is already matched to) and each need's top list is updated
  *   incrementally, in a few batched statements: the pair is inserted when it qualifies and
  *   beats the need's current last suggestion, updated when present, removed when it no
@@ -26,9 +26,12 @@ import { listingSimilarity, listingTerms, queryTerms, vectorOf, type TermStats, 
  * Writes to one need's matches are serialised by a per-need advisory lock.
  */
 
-/** Queries per listing (its most telling terms), and hits per query. */
-const CANDIDATE_TERMS = 8;
-const CANDIDATES_PER_QUERY = 30;
+export const OFFER_TYPES = ["TECHNOLOGY_OFFER", "EQUIPMENT_OFFER"] as const;
+export const NEED_TYPES = ["TECHNOLOGY_REQUEST"] as const;
+
+/** Terms looked up per listing (its most telling ones), and listings found per term. */
+export const CANDIDATE_TERMS = 12;
+const CANDIDATES_PER_TERM = 30;
 
 export const factsSelect = {
   id: true,
@@ -98,8 +101,15 @@ export function scoreRows(need: FactsRow, offer: FactsRow, stats: TermStats, vec
   return scorePair(needFacts(need), offerFacts(offer), text);
 }
 
-/** What to search for a listing's candidates: its most telling terms, as phrases. */
-export const candidateSource = (row: TextRow, stats: TermStats) => ({ terms: queryTerms(listingTerms(row), stats, CANDIDATE_TERMS) });
+/** What to look up for a listing's matching candidates: its most telling terms, on the other side, other organisations only. */
+export const candidateQuery = (row: FactsRow, stats: TermStats): TermQuery => ({
+  terms: tellingTerms(listingTerms(row), stats, CANDIDATE_TERMS),
+  sides: row.type === "TECHNOLOGY_REQUEST" ? ["offer"] : ["need"],
+  excludeOrganisationId: row.organisationId,
+});
+
+/** The candidates of several listings, in one statement. */
+const candidatesOf = (rows: readonly FactsRow[], stats: TermStats) => findTermCandidates(rows.map((row) => candidateQuery(row, stats)), CANDIDATES_PER_TERM);
 
 export interface ScoredOffer extends PairScore {
   offerId: string;
@@ -108,16 +118,10 @@ export interface ScoredOffer extends PairScore {
 /** Every candidate offer of a published need (and the offers in `alsoIds`), scored, best first. */
 export async function scoreOffersForNeed(need: FactsRow, alsoIds: readonly string[] = []): Promise<{ scored: ScoredOffer[]; offers: Map<string, FactsRow> }> {
   const stats = await getTermStats();
-  const candidates = await findCandidates(candidateSource(need, stats), candidateOptions(need));
-  const ids = [...new Set([...candidates.map((c) => c.id), ...alsoIds])];
+  const [candidates] = await candidatesOf([need], stats);
+  const ids = [...new Set([...candidates!, ...alsoIds])];
   const rows = await publicFacts(ids);
   return scoreNeedAgainst(need, rows, stats);
-}
-
-/** Hits per query and the other side's types, for a listing's candidate search. */
-function candidateOptions(row: FactsRow) {
-  const types = row.type === "TECHNOLOGY_REQUEST" ? OFFER_TYPES : NEED_TYPES;
-  return { types, limit: CANDIDATES_PER_QUERY, excludeOrganisationId: row.organisationId };
 }
 
 /** The facts of those of these listings that are public now (the index may lag the database by a moment). */
@@ -295,11 +299,11 @@ export async function recomputeOffer(offerId: string): Promise<OfferUpdate> {
   if (!offer) return { needs: 0, created: 0, updated: 0, removed: await removeSuggestions(offerId) };
   const stats = await getTermStats();
   const [candidates, current] = await Promise.all([
-    findCandidates(candidateSource(offer, stats), candidateOptions(offer)),
+    candidatesOf([offer], stats).then(([ids]) => ids!),
     prisma.match.findMany({ where: { offerListingId: offer.id }, select: { requestListingId: true } }),
   ]);
   const currentIds = current.map((m) => m.requestListingId);
-  const needs = await publicFacts([...new Set([...candidates.map((c) => c.id), ...currentIds])]);
+  const needs = await publicFacts([...new Set([...candidates, ...currentIds])]);
   return applyOffer(offer, needs, currentIds, stats);
 }
 
@@ -371,7 +375,7 @@ export async function recomputeListing(listingId: string): Promise<ListingRecomp
 
 /**
  * The matching jobs of several listings at once (the jobs the worker runs together, see
- * tasks.server.ts): one read of the listings, one multi-search for all their candidates,
+ * tasks.server.ts): one read of the listings, one candidate lookup (terms.server.ts) for all of them,
  * one read of the candidates' facts, each text vector computed once; then each listing's
  * writes in its own transaction, as recomputeNeed and recomputeOffer do, so one listing's
  * failure fails its own job only. The outcomes come back in the order of `ids`; a failed
@@ -388,16 +392,16 @@ export async function recomputeListings(ids: readonly string[], options: { writi
   const stats = await getTermStats();
   clock.lap("readMs");
   const [candidates, needRows, offerRows] = await Promise.all([
-    findCandidatesOfMany(listings.map((row) => ({ source: candidateSource(row, stats), options: candidateOptions(row) }))),
+    candidatesOf(listings, stats),
     prisma.match.findMany({ where: { requestListingId: { in: listings.filter((l) => !isOffer(l)).map((l) => l.id) } }, select: { requestListingId: true, offerListingId: true } }),
     prisma.match.findMany({ where: { offerListingId: { in: listings.filter(isOffer).map((l) => l.id) } }, select: { requestListingId: true, offerListingId: true } }),
   ]);
-  const related = new Map<string, string[]>(listings.map((l, i) => [l.id, candidates[i]!.map((c) => c.id)]));
+  const related = new Map<string, string[]>(listings.map((l, i) => [l.id, [...candidates[i]!]]));
   for (const m of needRows) related.get(m.requestListingId)!.push(m.offerListingId);
   for (const m of offerRows) related.get(m.offerListingId)!.push(m.requestListingId);
   const current = new Map<string, string[]>(listings.map((l) => [l.id, []]));
   for (const m of offerRows) current.get(m.offerListingId)!.push(m.requestListingId);
-  clock.lap("searchMs");
+  clock.lap("candidatesMs");
   const facts = new Map((await publicFacts([...new Set([...related.values()].flat())])).map((r) => [r.id, r]));
   clock.lap("factsMs");
   const vectors: VectorCache = new Map();
@@ -444,15 +448,15 @@ export async function recomputeListings(ids: readonly string[], options: { writi
 
 /**
  * Where recomputeListings spent its time in this process, summed over batches: reading the
- * listings, the candidate multi-search (with the current match rows), the candidates' facts,
+ * listings, the candidate lookup (with the current match rows), the candidates' facts,
  * waiting for the process's writer, and scoring plus writing. bench:matching prints it.
  */
-export const recomputeTimings = { batches: 0, listings: 0, readMs: 0, searchMs: 0, factsMs: 0, waitMs: 0, applyMs: 0 };
+export const recomputeTimings = { batches: 0, listings: 0, readMs: 0, candidatesMs: 0, factsMs: 0, waitMs: 0, applyMs: 0 };
 
 function phaseClock() {
   let last = performance.now();
   return {
-    lap(phase: "readMs" | "searchMs" | "factsMs" | "waitMs" | "applyMs") {
+    lap(phase: "readMs" | "candidatesMs" | "factsMs" | "waitMs" | "applyMs") {
       const now = performance.now();
       recomputeTimings[phase] += now - last;
       last = now;
@@ -468,7 +472,7 @@ const FULL_PASS_BATCH = 32;
 
 /**
  * The nightly pass: drops suggestions whose listings stopped being public (expired
- * overnight), then recomputes every published need, a page at a time.
+ * overnight), brings the term index in line, then recomputes every published need, a page at a time.
  */
 export async function runFullPass(options: { pageSize?: number } = {}) {
   const pageSize = options.pageSize ?? 200;
@@ -478,6 +482,8 @@ export async function runFullPass(options: { pageSize?: number } = {}) {
   const { count: dropped } = await prisma.match.deleteMany({
     where: { status: "SUGGESTED", OR: [{ offerListing: notPublic }, { requestListing: notPublic }] },
   });
+  // Terms of listings that expired overnight go, and any drift is repaired, before the needs look for offers.
+  await reconcileMatchTerms();
   const totals = { needs: 0, created: 0, updated: 0, removed: dropped };
   for (let after: string | undefined; ; ) {
     const page = await prisma.listing.findMany({

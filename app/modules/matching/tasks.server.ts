@@ -8,10 +8,10 @@ import { recomputeListings, runFullPass, type ListingRecompute, type Serialiser 
 
 /**
  * Matching jobs that run at the same time are recomputed together (recomputeListings: one
- * multi-search and one read for the lot). An import queues thousands of jobs; recomputed
+ * candidate lookup and one read for the lot). An import queues thousands of jobs; recomputed
  * one by one they took about half a second each at 100,000 listings, most of it per-request
  * overhead shared by a batch. Each job still gets its own listing's outcome and fails (and
- * is retried) on its own. A batch is kept small enough for its multi-search to answer well
+ * is retried) on its own. A batch is kept small enough for its lookup and writes to finish well
  * within the background timeout on a busy machine.
  */
 const BATCH_WINDOW_MS = 20;
@@ -33,8 +33,8 @@ const oneWriterAtATime: Serialiser = (write) => {
  * batch after it gathers the jobs that arrive meanwhile. A batch is sent (dispatched) only
  * once the batch before it has started writing, so under load batches fill up to MAX_BATCH
  * instead of leaving as one or two jobs every BATCH_WINDOW_MS: an import's matching then
- * costs a few hundred multi-searches and facts reads instead of thousands, and the writer
- * is never queued behind a pile of small batches that all searched Meilisearch first
+ * costs a few hundred candidate lookups and facts reads instead of thousands, and the writer
+ * is never queued behind a pile of small batches that all looked up their candidates first
  * (bench:matching: 990 batches of 1.5 listings for a 1,500-row import, each waiting about
  * two seconds for the writer).
  */

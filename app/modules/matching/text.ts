@@ -213,48 +213,25 @@ export function listingTerms(listing: ListingText): TermCounts {
   ]);
 }
 
-/** A synonym group's first phrase (what a concept term stands for in a query). */
-export function conceptPhrase(term: string): string | null {
-  return conceptPhrases(term)[0] ?? null;
-}
-
-/** The distinct phrases of a concept term's synonym group (at most `max`), in the group's order; none for a plain term. */
-export function conceptPhrases(term: string, max = 4): string[] {
-  if (!term.startsWith("@")) return [];
-  const group = (synonymGroups as string[][])[Number(term.slice(1))] ?? [];
-  const phrases: string[] = [];
-  for (const phrase of group) {
-    const words = syllablesOf(phrase).join(" ");
-    if (words && !phrases.includes(words)) phrases.push(words);
-    if (phrases.length >= max) break;
-  }
-  return phrases;
-}
-
 /**
- * The most telling terms of a text, as exact phrases to search for: the heaviest two-syllable
- * terms, concepts and syllables, by TF-IDF weight; only terms other listings also use (a term
- * nobody else writes finds nothing), and no syllable already inside a chosen pair. A concept
- * stands for its synonym group's phrases ("vỏ tôm", "shrimp shell"), each searched for, so the
- * candidates cross languages without relying on the index's synonyms (a phrase search does not
- * expand them). `max` counts chosen terms, not phrases.
+ * The most telling terms of a text, to look up other listings by (terms.server.ts): the heaviest
+ * two-syllable terms, concepts and syllables by TF-IDF weight; only terms other listings also use
+ * (a term nobody else writes finds nothing), and no syllable already inside a chosen pair. A
+ * concept ("@12") stands for its whole synonym group, so the candidates cross languages ("vỏ
+ * tôm", "shrimp shell") through one term.
  */
-export function queryTerms(bag: TermCounts, stats: TermStats, max = 8): string[] {
+export function tellingTerms(bag: TermCounts, stats: TermStats, max = 8): string[] {
   const ranked = [...bag]
     .filter(([term]) => term.startsWith("@") || (stats.df.get(term) ?? 0) >= 2)
     .map(([term, count]) => [term, (1 + Math.log(count)) * idf(stats, term)] as const)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const phrases: string[] = [];
-  let chosen = 0;
+  const chosen: string[] = [];
   for (const [term] of ranked) {
-    if (chosen >= max) break;
-    const alternatives = term.startsWith("@") ? conceptPhrases(term) : [term];
-    const fresh = alternatives.filter((p) => !phrases.includes(p) && (p.includes(" ") || !phrases.some((c) => c.split(" ").includes(p))));
-    if (fresh.length === 0) continue;
-    phrases.push(...fresh);
-    chosen++;
+    if (chosen.length >= max) break;
+    if (!term.startsWith("@") && !term.includes(" ") && chosen.some((c) => c.split(" ").includes(term))) continue;
+    chosen.push(term);
   }
-  return phrases;
+  return chosen;
 }
 
 /**

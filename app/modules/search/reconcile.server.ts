@@ -5,6 +5,7 @@ import { forbidden } from "~/lib/http.server.ts";
 import { logger } from "~/lib/logger.server.ts";
 import { meiliErrorMessage } from "~/lib/meili.server.ts";
 import { holds, type Actor } from "~/modules/auth/permissions.ts";
+import { reconcileMatchTerms } from "~/modules/matching/terms.server.ts";
 import { ensureListingsIndex } from "./index.server.ts";
 import { reconcile } from "./sync.server.ts";
 
@@ -41,6 +42,13 @@ export type ReconcileReport = Awaited<ReturnType<typeof runReconcilePass>>;
  */
 export async function runReconcilePass(trigger: SearchReconcileTrigger) {
   const report = await prisma.searchReconcileReport.create({ data: { trigger, startedAt: new Date() } });
+  // Matching's term index needs no Meilisearch: brought in line whatever search's state.
+  try {
+    const terms = await reconcileMatchTerms();
+    if (terms.written + terms.removed > 0) logger.warn("matching terms were out of line and were repaired", { trigger, ...terms });
+  } catch (error) {
+    logger.warn("matching terms reconcile failed", { trigger, error: String(error) });
+  }
   let data;
   try {
     await ensureListingsIndex();

@@ -6,6 +6,7 @@ import { indexName, meili, meiliFailure } from "~/lib/meili.server.ts";
 import { singleton } from "~/lib/singleton.server.ts";
 import { publicListingWhere } from "~/modules/listings/catalogue.server.ts";
 import { enqueueListingMatchings } from "~/modules/matching/enqueue.server.ts";
+import { reconcileMatchTerms, syncMatchTerms } from "~/modules/matching/terms.server.ts";
 import { loadDocumentPage, loadDocuments, type ListingDocument } from "./document.server.ts";
 import { ensureListingsIndex, LISTINGS, listingsIndex } from "./index.server.ts";
 import { ndjsonBodies } from "./ndjson.ts";
@@ -47,9 +48,11 @@ async function succeeded(pending: EnqueuedTaskPromise, what: string) {
 
 /**
  * One batch of the outbox: the listings' documents re-read, upserted (public) or deleted
- * (not), then matching queued for all of them in one statement (matching reads the index,
- * so it runs once the documents are in, or out). A failed write fails the jobs whose
- * documents it carried; the other half of the batch still succeeds.
+ * (not), and meanwhile their terms in matching's term index (PostgreSQL) brought in line;
+ * then matching queued for all of them in one statement (it runs once the terms are in, or
+ * out). A failed write fails the jobs whose documents it carried; the other half of the
+ * batch still succeeds. A failed term write fails the whole batch (retried; both writes are
+ * idempotent).
  */
 async function writeDocuments(ids: readonly string[]): Promise<(SyncOutcome | Error)[]> {
   const unique = [...new Set(ids)];
@@ -57,10 +60,15 @@ async function writeDocuments(ids: readonly string[]): Promise<(SyncOutcome | Er
   const found = new Set(documents.map((d) => d.id));
   const gone = unique.filter((id) => !found.has(id));
   const index = listingsIndex();
-  const [upserts, deletes] = await Promise.allSettled([
+  const [upserts, deletes, terms] = await Promise.allSettled([
     documents.length ? succeeded(index.addDocuments(documents, { primaryKey: "id" }), "upsert") : null,
     gone.length ? succeeded(index.deleteDocuments(gone), "delete") : null,
+    syncMatchTerms(unique),
   ]);
+  if (terms.status === "rejected") {
+    const error = terms.reason instanceof Error ? terms.reason : new Error(String(terms.reason));
+    return ids.map(() => new Error(`matching terms not written: ${error.message}`));
+  }
   const failed = (id: string) => (found.has(id) ? upserts : deletes);
   const written = unique.filter((id) => failed(id).status === "fulfilled");
   if (written.length) await enqueueListingMatchings(prisma, written);
@@ -156,6 +164,9 @@ export async function reindexAll(
   const changed = await listingsChangedSince(since, built);
   await enqueueSyncs(changed);
   const drift = await reconcile({ repair: "outbox", skipPending: true });
+  // Matching's term index is derived from the same rows: a rebuild brings it in line too.
+  const terms = await reconcileMatchTerms({ log: options.log });
+  if (terms.written + terms.removed > 0) options.log?.(`matching terms: ${terms.written} listings written, ${terms.removed} removed`);
   const resynced = changed.length + drift.repaired;
   if (resynced > 0) options.log?.(`queued ${resynced} listings that changed during the build for re-sync`);
   const seconds = (performance.now() - started) / 1000;
